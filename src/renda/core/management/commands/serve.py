@@ -1,0 +1,49 @@
+"""``renda serve``: the ASGI server (uvicorn) and, unless told otherwise, the task worker, as one
+command so the embedded default needs nothing else running."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Start the ASGI server and the task worker."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=1, help="ASGI worker processes")
+        parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
+
+    def handle(self, *args: Any, host: str, port: int, workers: int, no_worker: bool, **options: Any) -> None:
+        worker = None
+        if not no_worker:
+            worker = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
+                [sys.executable, "-m", "renda.cli", "db_worker", "--interval", "0.5"]
+            )
+        self.stdout.write(f"Renda: http://{host}:{port}/")
+        server = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "uvicorn", "renda.asgi:application", "--host", host, "--port", str(port),
+             "--workers", str(workers), "--no-server-header", "--log-level", "warning"]
+        )
+
+        def stop(*_args: Any) -> None:
+            for proc in (server, worker):
+                if proc and proc.poll() is None:
+                    proc.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            server.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop()
+            for proc in (server, worker):
+                if proc:
+                    proc.wait(timeout=10)

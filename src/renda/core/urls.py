@@ -1,0 +1,18 @@
+from django.urls import path
+
+from renda.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.health, name="health"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("workbench/", views.workbench, name="workbench"),
+    path("inbox/", views.notifications, name="notifications"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("audit/<str:object_type>/<str:object_id>/", views.audit_trail, name="audit_trail"),
+    path("settings/rules/", views.rule_settings, name="rule_settings"),
+    path("settings/rules/<int:congress_id>/<str:key>/", views.rule_setting_change, name="rule_setting_change"),
+]
