@@ -4,6 +4,7 @@ supervised organs and the handling units. Every row carries its congress (the te
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -15,7 +16,9 @@ from renda.core.models import Congress
 
 
 class Term(models.Model):
-    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT, related_name="terms")
+    congress = models.ForeignKey(
+        Congress, verbose_name=_("congress"), on_delete=models.PROTECT, related_name="terms"
+    )
     number = models.PositiveSmallIntegerField(_("term number"))
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
@@ -39,11 +42,14 @@ class Term(models.Model):
 
 class Constituency(models.Model):
     congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
-    term = models.ForeignKey(Term, verbose_name=_("term"), on_delete=models.PROTECT, related_name="constituencies")
+    term = models.ForeignKey(
+        Term, verbose_name=_("term"), on_delete=models.PROTECT, related_name="constituencies"
+    )
     name = models.CharField(_("name"), max_length=100)
     # Where the constituency lies (a township for county deputies elected directly).
-    area = models.ForeignKey(Congress, verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
+    area = models.ForeignKey(
+        Congress, verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     seats = models.PositiveSmallIntegerField(_("seats"), default=1)
 
     class Meta:
@@ -60,7 +66,9 @@ class Delegation(models.Model):
     """代表团 / 代表小组: deputies grouped by township or sector for a session."""
 
     congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
-    term = models.ForeignKey(Term, verbose_name=_("term"), on_delete=models.PROTECT, related_name="delegations")
+    term = models.ForeignKey(
+        Term, verbose_name=_("term"), on_delete=models.PROTECT, related_name="delegations"
+    )
     name = models.CharField(_("name"), max_length=100)
     order = models.PositiveIntegerField(default=0)
 
@@ -100,7 +108,9 @@ class Education(models.TextChoices):
 
 
 class Person(models.Model):
-    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT, related_name="people")
+    congress = models.ForeignKey(
+        Congress, verbose_name=_("congress"), on_delete=models.PROTECT, related_name="people"
+    )
     name = models.CharField(_("name"), max_length=60)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
@@ -114,16 +124,20 @@ class Person(models.Model):
     id_number = EncryptedTextField(_("ID number"), blank=True)
     # HMAC-SM3 of the ID number: finds the same person without decrypting (see core.crypto).
     id_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="person")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["congress", "id_number_digest"], condition=~Q(id_number_digest=""),
-                                    name="person_unique_id_number"),
+            models.UniqueConstraint(
+                fields=["congress", "id_number_digest"],
+                condition=~Q(id_number_digest=""),
+                name="person_unique_id_number",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -154,17 +168,32 @@ class MandateEndReason(models.TextChoices):
 class DeputyMandate(models.Model):
     """A person's mandate as deputy to one congress for one term (代表资格)."""
 
-    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT, related_name="mandates")
+    congress = models.ForeignKey(
+        Congress, verbose_name=_("congress"), on_delete=models.PROTECT, related_name="mandates"
+    )
     term = models.ForeignKey(Term, verbose_name=_("term"), on_delete=models.PROTECT, related_name="mandates")
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="mandates")
-    constituency = models.ForeignKey(Constituency, verbose_name=_("constituency"), null=True, blank=True,
-                                     on_delete=models.PROTECT)
-    delegation = models.ForeignKey(Delegation, verbose_name=_("delegation"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="mandates")
-    status = models.CharField(_("status"), max_length=20, choices=MandateStatus.choices, default=MandateStatus.ACTIVE)
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="mandates"
+    )
+    constituency = models.ForeignKey(
+        Constituency, verbose_name=_("constituency"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    delegation = models.ForeignKey(
+        Delegation,
+        verbose_name=_("delegation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="mandates",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=MandateStatus.choices, default=MandateStatus.ACTIVE
+    )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
-    end_reason = models.CharField(_("end reason"), max_length=20, choices=MandateEndReason.choices, blank=True)
+    end_reason = models.CharField(
+        _("end reason"), max_length=20, choices=MandateEndReason.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("deputy mandate")
@@ -186,8 +215,11 @@ class DeputyMandate(models.Model):
         return f"{self.person.name}（{self.term}代表）"
 
     def is_active_on(self, day: dt.date) -> bool:
-        return (self.status != MandateStatus.SUSPENDED and self.start_date <= day
-                and (self.end_date is None or day <= self.end_date))
+        return (
+            self.status != MandateStatus.SUSPENDED
+            and self.start_date <= day
+            and (self.end_date is None or day <= self.end_date)
+        )
 
 
 class BodyKind(models.TextChoices):
@@ -202,13 +234,22 @@ class BodyKind(models.TextChoices):
 
 
 class Body(models.Model):
-    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT, related_name="bodies")
-    term = models.ForeignKey(Term, verbose_name=_("term"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="bodies")
+    congress = models.ForeignKey(
+        Congress, verbose_name=_("congress"), on_delete=models.PROTECT, related_name="bodies"
+    )
+    term = models.ForeignKey(
+        Term, verbose_name=_("term"), null=True, blank=True, on_delete=models.PROTECT, related_name="bodies"
+    )
     kind = models.CharField(_("kind"), max_length=40, choices=BodyKind.choices)
     name = models.CharField(_("name"), max_length=100)
-    parent = models.ForeignKey("self", verbose_name=_("parent body"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     order = models.PositiveIntegerField(default=0)
 
@@ -234,8 +275,12 @@ class MemberRole(models.TextChoices):
 
 class Membership(models.Model):
     congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
-    body = models.ForeignKey(Body, verbose_name=_("body"), on_delete=models.PROTECT, related_name="memberships")
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships")
+    body = models.ForeignKey(
+        Body, verbose_name=_("body"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER)
     full_time = models.BooleanField(_("full-time"), default=False)
     start_date = models.DateField(_("start date"))
@@ -270,12 +315,20 @@ class OrganKind(models.TextChoices):
 
 
 class Organ(models.Model):
-    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT, related_name="organs")
+    congress = models.ForeignKey(
+        Congress, verbose_name=_("congress"), on_delete=models.PROTECT, related_name="organs"
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=OrganKind.choices)
     name = models.CharField(_("name"), max_length=100)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
-    parent = models.ForeignKey("self", verbose_name=_("parent organ"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
 
     class Meta:
         verbose_name = _("organ")
@@ -290,13 +343,20 @@ class Organ(models.Model):
 class HandlingUnit(models.Model):
     """承办单位: an organ that answers deputies' suggestions, with its contact users (clerks)."""
 
-    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT,
-                                 related_name="handling_units")
-    organ = models.OneToOneField(Organ, verbose_name=_("organ"), on_delete=models.PROTECT, related_name="handling_unit")
+    congress = models.ForeignKey(
+        Congress, verbose_name=_("congress"), on_delete=models.PROTECT, related_name="handling_units"
+    )
+    organ = models.OneToOneField(
+        Organ, verbose_name=_("organ"), on_delete=models.PROTECT, related_name="handling_unit"
+    )
     code = models.CharField(_("code"), max_length=20, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    contacts = models.ManyToManyField(settings.AUTH_USER_MODEL, through="HandlingUnitContact",
-                                      related_name="handling_units", verbose_name=_("contacts"))
+    contacts: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="HandlingUnitContact",
+        related_name="handling_units",
+        verbose_name=_("contacts"),
+    )
 
     class Meta:
         verbose_name = _("handling unit")

@@ -42,5 +42,7 @@ PHONE_PATTERN = re.compile(r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
 def validate_phone(value: str) -> str:
     phone = value.strip().replace(" ", "")
     if phone and not PHONE_PATTERN.match(phone):
-        raise ValidationError(_("The phone number is not valid: use an 11-digit mobile number or an area code and number."))
+        raise ValidationError(
+            _("The phone number is not valid: use an 11-digit mobile number or an area code and number.")
+        )
     return phone

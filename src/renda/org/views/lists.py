@@ -1,22 +1,45 @@
+"""List pages of the org app (ListPage: filters, table, Excel export, pagination)."""
+
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
+from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from renda.core.exports import xlsx_response
 from renda.core.lists import Column, Filter, ListPage
 from renda.core.masking import mask_phone
 from renda.core.models import Congress, CongressKind
 from renda.core.scope import visible_congresses
-from renda.org import selectors
-from renda.org.models import Body, BodyKind, DeputyMandate, Gender, HandlingUnit, MandateStatus, Organ, OrganKind, Term
+from renda.org import roster, selectors
+from renda.org.models import (
+    Body,
+    BodyKind,
+    DeputyMandate,
+    Gender,
+    HandlingUnit,
+    MandateStatus,
+    Organ,
+    OrganKind,
+    Term,
+)
+
+
+def _congress_options(request: HttpRequest) -> list[tuple[Any, Any]]:
+    return [(c.pk, c.name) for c in visible_congresses(request.user)]
 
 
 def _congress_filter() -> Filter:
-    return Filter("congress", _("Congress"), lambda qs, v: qs.filter(congress_id=v),
-                  lambda r: [(c.pk, c.name) for c in visible_congresses(r.user)])  # type: ignore[arg-type]
+    return Filter("congress", _("Congress"), lambda qs, v: qs.filter(congress_id=v), _congress_options)
+
+
+def _link(url_name: str, pk: Callable[[Any], int] = lambda row: row.pk) -> Callable[[Any], str]:
+    return lambda row: reverse(url_name, kwargs={"pk": pk(row)})
 
 
 class CongressListPage(ListPage):
@@ -24,7 +47,7 @@ class CongressListPage(ListPage):
     title = _("Congresses")
     export_name = "congresses"
     columns = (
-        Column(_("Name"), "name"),
+        Column(_("Name"), "name", link=_link("org:congress_detail")),
         Column(_("Kind"), "get_kind_display"),
         Column(_("Parent congress"), "parent.name"),
         Column(_("Division code"), "division_code"),
@@ -43,8 +66,8 @@ class TermListPage(ListPage):
     title = _("Terms")
     export_name = "terms"
     columns = (
-        Column(_("Congress"), "congress.name"),
-        Column(_("Term"), "label"),
+        Column(_("Congress"), "congress.name", link=_link("org:congress_detail", lambda t: t.congress_id)),
+        Column(_("Term"), "label", link=_link("org:term_detail")),
         Column(_("Start date"), "start_date", fmt="date"),
         Column(_("End date"), "end_date", fmt="date"),
     )
@@ -54,22 +77,31 @@ class TermListPage(ListPage):
         return selectors.term_list(user=self.request.user)  # type: ignore[arg-type]
 
 
+def _term_options(request: HttpRequest) -> list[tuple[Any, Any]]:
+    return [(t.pk, str(t)) for t in selectors.term_list(user=request.user)]  # type: ignore[arg-type]
+
+
 class DeputyListPage(ListPage):
     permission = "org.view_roster"
     title = _("Deputies")
     export_name = "deputies"
-    empty_hint = _("No deputies yet. Staff can import a roster from Excel.")
+    empty_hint = _("No deputies yet. Staff can import a roster from Excel on the term's page.")
     filters = (
         _congress_filter(),
+        Filter("term", _("Term"), lambda qs, v: qs.filter(term_id=v), _term_options),
         Filter("q", _("Name"), lambda qs, v: qs.filter(person__name__icontains=v)),
         Filter("gender", _("Gender"), lambda qs, v: qs.filter(person__gender=v), lambda r: Gender.choices),
         Filter("status", _("Status"), lambda qs, v: qs.filter(status=v), lambda r: MandateStatus.choices),
     )
 
-    def get_columns(self) -> Sequence[Column]:
-        full = self.request.user.has_perm("core.view_sensitive")
-        return (
-            Column(_("Name"), "person.name"),
+    def full_numbers(self) -> bool:
+        # The rows are already limited to the user's scope; the role decides masked or not.
+        return self.request.user.has_perm("core.view_sensitive")
+
+    def get_columns(self) -> list[Column]:
+        full = self.full_numbers()
+        return [
+            Column(_("Name"), "person.name", link=_link("org:person_detail", lambda m: m.person_id)),
             Column(_("Gender"), "person.get_gender_display"),
             Column(_("Ethnicity"), "person.ethnicity"),
             Column(_("Birth date"), "person.birth_date", fmt="date"),
@@ -77,12 +109,33 @@ class DeputyListPage(ListPage):
             Column(_("Education"), "person.get_education_display"),
             Column(_("Occupation and post"), "person.occupation"),
             Column(_("Congress"), "congress.name"),
-            Column(_("Term"), "term.label"),
+            Column(_("Term"), "term.label", link=_link("org:term_detail", lambda m: m.term_id)),
             Column(_("Constituency"), "constituency.name"),
             Column(_("Delegation"), "delegation.name"),
             Column(_("Status"), "get_status_display"),
-            Column(_("Phone"), (lambda m: m.person.phone) if full else (lambda m: mask_phone(m.person.phone))),
-        )
+            Column(
+                _("Phone"), (lambda m: m.person.phone) if full else (lambda m: mask_phone(m.person.phone))
+            ),
+        ]
+
+    def export(self) -> HttpResponse:
+        """The roster's own columns first (the file can be imported again), then the mandate."""
+        full = self.full_numbers()
+        headers = [
+            *roster.ROSTER_HEADERS,
+            _("Congress"),
+            _("Term"),
+            _("Status"),
+            _("Start date"),
+            _("End date"),
+        ]
+        rows = (
+            [*roster.roster_row_values(m, full=full), m.congress.name, m.term.label, m.get_status_display(),
+             m.start_date, m.end_date]
+            for m in self.filtered().iterator(chunk_size=2000)
+        )  # fmt: skip
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        return xlsx_response(f"{self.export_name}-{stamp}.xlsx", roster.SHEET_TITLE, headers, rows)
 
     def queryset(self) -> QuerySet[DeputyMandate]:
         return selectors.mandate_list(user=self.request.user)  # type: ignore[arg-type]
@@ -93,7 +146,7 @@ class BodyListPage(ListPage):
     title = _("Bodies")
     export_name = "bodies"
     columns = (
-        Column(_("Name"), "name"),
+        Column(_("Name"), "name", link=_link("org:body_detail")),
         Column(_("Kind"), "get_kind_display"),
         Column(_("Congress"), "congress.name"),
         Column(_("Term"), "term.label"),
@@ -112,13 +165,15 @@ class OrganListPage(ListPage):
     title = _("Organs")
     export_name = "organs"
     columns = (
-        Column(_("Name"), "name"),
+        Column(_("Name"), "name", link=_link("org:organ_detail")),
         Column(_("Kind"), "get_kind_display"),
+        Column(_("Parent organ"), "parent.name"),
         Column(_("Congress"), "congress.name"),
     )
     filters = (
         _congress_filter(),
         Filter("kind", _("Kind"), lambda qs, v: qs.filter(kind=v), lambda r: OrganKind.choices),
+        Filter("q", _("Name"), lambda qs, v: qs.filter(name__icontains=v)),
     )
 
     def queryset(self) -> QuerySet[Organ]:
@@ -130,7 +185,7 @@ class HandlingUnitListPage(ListPage):
     title = _("Handling units")
     export_name = "handling-units"
     columns = (
-        Column(_("Name"), "organ.name"),
+        Column(_("Name"), "organ.name", link=_link("org:unit_detail")),
         Column(_("Code"), "code"),
         Column(_("Congress"), "congress.name"),
         Column(_("Contacts"), lambda u: "、".join(str(c) for c in u.contacts.all())),
