@@ -13,7 +13,9 @@ from renda.org.roster import ROSTER_HEADERS, template_bytes
 from tests.factories.world import make_id_number
 
 
-def roster_row(name: str, *, male: bool = True, birth: dt.date = dt.date(1980, 6, 15), **overrides: Any) -> dict[str, Any]:
+def roster_row(
+    name: str, *, male: bool = True, birth: dt.date = dt.date(1980, 6, 15), **overrides: Any
+) -> dict[str, Any]:
     """One roster row as a dict keyed by the Chinese header."""
     row = {
         "姓名": name, "性别": "男" if male else "女", "民族": "汉族", "出生日期": birth.isoformat(),

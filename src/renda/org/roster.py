@@ -226,7 +226,8 @@ def plan_import(*, term: Term, file: IO[bytes] | bytes) -> RosterPlan:
                 row.id_number = id_number
             except ValidationError as exc:
                 problems.append(
-                    _("ID number %(value)s: %(reason)s") % {"value": id_number, "reason": exc.messages[0]}
+                    _("ID number %(value)s: %(reason)s")
+                    % {"value": id_number, "reason": exc.messages[0].rstrip("。.")}
                 )
 
         gender_text = _text(cell("性别"))
