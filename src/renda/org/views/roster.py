@@ -155,13 +155,13 @@ def term_composition(request: HttpRequest, pk: int) -> HttpResponse:
     on = _reference_date(request, term)
     composition = selectors.term_composition(term=term, on=on)
     if request.GET.get("export") == "xlsx":
-        heading = (_("Category"), _("Deputies"), _("Share (%)"))
+        heading = (_("Category"), _("Number of deputies"), _("Share (%)"))
         summary = [
             (_("Term"), str(term)),
             (_("Reference date"), on),
             (_("Deputies serving"), composition.total),
         ]
-        sheets: list[tuple[str, Any, Any]] = [(_("Summary"), (_("Item"), _("Value")), summary)]
+        sheets: list[tuple[str, Any, Any]] = [(_("Overview"), (_("Item"), _("Value")), summary)]
         sheets += [
             (t.title, heading, [(r.label, r.count, "" if r.share is None else round(r.share * 100, 1)) for r in t.rows])
             for t in composition.tables
