@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from renda.core.exports import xlsx_response
 from renda.core.lists import Column, Filter, ListPage
@@ -29,6 +30,9 @@ from renda.org.models import (
     Term,
 )
 
+# "Name" of a congress, body or organ (名称), as opposed to a person's name (姓名).
+UNIT_NAME = pgettext_lazy("organisation", "Name")
+
 
 def _congress_options(request: HttpRequest) -> list[tuple[Any, Any]]:
     return [(c.pk, c.name) for c in visible_congresses(request.user)]
@@ -47,14 +51,14 @@ class CongressListPage(ListPage):
     title = _("Congresses")
     export_name = "congresses"
     columns = (
-        Column(_("Name"), "name", link=_link("org:congress_detail")),
+        Column(UNIT_NAME, "name", link=_link("org:congress_detail")),
         Column(_("Kind"), "get_kind_display"),
         Column(_("Parent congress"), "parent.name"),
         Column(_("Division code"), "division_code"),
     )
     filters = (
         Filter("kind", _("Kind"), lambda qs, v: qs.filter(kind=v), lambda r: CongressKind.choices),
-        Filter("q", _("Name"), lambda qs, v: qs.filter(name__icontains=v)),
+        Filter("q", UNIT_NAME, lambda qs, v: qs.filter(name__icontains=v)),
     )
 
     def queryset(self) -> QuerySet[Congress]:
@@ -146,7 +150,7 @@ class BodyListPage(ListPage):
     title = _("Bodies")
     export_name = "bodies"
     columns = (
-        Column(_("Name"), "name", link=_link("org:body_detail")),
+        Column(UNIT_NAME, "name", link=_link("org:body_detail")),
         Column(_("Kind"), "get_kind_display"),
         Column(_("Congress"), "congress.name"),
         Column(_("Term"), "term.label"),
@@ -165,7 +169,7 @@ class OrganListPage(ListPage):
     title = _("Organs")
     export_name = "organs"
     columns = (
-        Column(_("Name"), "name", link=_link("org:organ_detail")),
+        Column(UNIT_NAME, "name", link=_link("org:organ_detail")),
         Column(_("Kind"), "get_kind_display"),
         Column(_("Parent organ"), "parent.name"),
         Column(_("Congress"), "congress.name"),
@@ -173,7 +177,7 @@ class OrganListPage(ListPage):
     filters = (
         _congress_filter(),
         Filter("kind", _("Kind"), lambda qs, v: qs.filter(kind=v), lambda r: OrganKind.choices),
-        Filter("q", _("Name"), lambda qs, v: qs.filter(name__icontains=v)),
+        Filter("q", UNIT_NAME, lambda qs, v: qs.filter(name__icontains=v)),
     )
 
     def queryset(self) -> QuerySet[Organ]:
@@ -185,12 +189,12 @@ class HandlingUnitListPage(ListPage):
     title = _("Handling units")
     export_name = "handling-units"
     columns = (
-        Column(_("Name"), "organ.name", link=_link("org:unit_detail")),
+        Column(UNIT_NAME, "organ.name", link=_link("org:unit_detail")),
         Column(_("Code"), "code"),
         Column(_("Congress"), "congress.name"),
         Column(_("Contacts"), lambda u: "、".join(str(c) for c in u.contacts.all())),
     )
-    filters = (_congress_filter(), Filter("q", _("Name"), lambda qs, v: qs.filter(organ__name__icontains=v)))
+    filters = (_congress_filter(), Filter("q", UNIT_NAME, lambda qs, v: qs.filter(organ__name__icontains=v)))
 
     def queryset(self) -> QuerySet[HandlingUnit]:
         return selectors.handling_unit_list(user=self.request.user)  # type: ignore[arg-type]

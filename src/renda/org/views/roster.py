@@ -117,8 +117,8 @@ def _reference_date(request: HttpRequest, term: Term) -> dt.date:
 
 
 def _chart_option(table: selectors.CompositionTable, kind: str) -> dict[str, Any]:
-    data = [{"name": r.label, "value": r.count} for r in table.rows]
     if kind == "pie":
+        data = [{"name": r.label, "value": r.count} for r in table.rows if r.count]  # no empty slices
         return {
             "color": PALETTE,
             "tooltip": {"trigger": "item", "formatter": "{b}：{c}（{d}%）"},
@@ -128,14 +128,18 @@ def _chart_option(table: selectors.CompositionTable, kind: str) -> dict[str, Any
                 "label": {"formatter": "{b}\n{d}%"},
             }],
         }  # fmt: skip
+    labels, counts = [r.label for r in table.rows], [r.count for r in table.rows]
+    category = {"type": "category", "data": labels, "axisLabel": {"interval": 0}}
+    value = {"type": "value", "minInterval": 1}
+    horizontal = kind == "hbar"  # long category names read better down the side
     return {
         "color": PALETTE,
         "tooltip": {"trigger": "axis"},
-        "grid": {"left": 8, "right": 16, "top": 24, "bottom": 8, "containLabel": True},
-        "xAxis": {"type": "category", "data": [r.label for r in table.rows], "axisLabel": {"interval": 0}},
-        "yAxis": {"type": "value", "minInterval": 1},
-        "series": [{"type": "bar", "data": [r.count for r in table.rows], "label": {"show": True, "position": "top"},
-                    "barMaxWidth": 48}],
+        "grid": {"left": 8, "right": 32, "top": 24, "bottom": 8, "containLabel": True},
+        "xAxis": value if horizontal else category,
+        "yAxis": {**category, "inverse": True} if horizontal else value,
+        "series": [{"type": "bar", "data": counts, "barMaxWidth": 40,
+                    "label": {"show": True, "position": "right" if horizontal else "top"}}],
     }  # fmt: skip
 
 
@@ -144,8 +148,8 @@ CHART_KINDS = {
     "age": "bar",
     "ethnicity": "pie",
     "party": "pie",
-    "education": "bar",
-    "sector": "bar",
+    "education": "hbar",
+    "sector": "hbar",
 }
 
 
