@@ -692,7 +692,7 @@ def generate(
             line.adjustment_on = dt.date(year, 7, 1)
 
     result = GeneratedCounty(year, as_of, units, lines, prev_lines, injections)
-    counts = con.execute("SELECT (SELECT count(*) FROM gen), (SELECT count(*) FROM prev)").fetchone()
+    counts = store.first_row(con, "SELECT (SELECT count(*) FROM gen), (SELECT count(*) FROM prev)")
     if counts is None:
         raise RuntimeError("generation produced no counts")
     result.payment_count, result.prev_payment_count = int(counts[0]), int(counts[1])

@@ -4,8 +4,11 @@ starts from, and appends one audit event."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from renda.budget import engine, store
+from renda.budget import engine, importer, store
 from renda.budget.alert_rules import RULES, RULES_BY_CODE, RuleSpec
 from renda.budget.classification import classification
 from renda.budget.models import (
@@ -26,6 +29,7 @@ from renda.budget.models import (
     BudgetLine,
     BudgetUnit,
     ImportSource,
+    ImportStatus,
     PaymentImport,
     PaymentStore,
     RuleRun,
@@ -228,6 +232,136 @@ def import_source_save(
             payload={"name": name, "mapping": mapping, "created": created},
         )
     return source
+
+
+# --- payment imports -----------------------------------------------------------------------------------
+logger = logging.getLogger(__name__)
+IMPORT_EXTENSIONS = {".csv", ".xlsx", ".xls", ".xlsm", ".ods"}
+
+
+def payment_import_upload(*, actor: User, congress: Congress, file_name: str,
+                          chunks: Iterable[bytes]) -> PaymentImport:
+    """Keep the uploaded file and read its header row; the column mapping comes next."""
+    suffix = Path(file_name).suffix.lower()
+    if suffix not in IMPORT_EXTENSIONS:
+        raise ValidationError(_("Please upload a CSV or Excel file."))
+    uploads = store.budget_dir() / "uploads"
+    uploads.mkdir(parents=True, exist_ok=True)
+    path = uploads / f"{uuid.uuid4().hex}{suffix}"
+    with path.open("wb") as fh:
+        for chunk in chunks:
+            fh.write(chunk)
+    try:
+        headers = importer.read_headers(path)
+    except importer.ImportFileError as exc:
+        path.unlink(missing_ok=True)
+        raise ValidationError(str(exc)) from exc
+    with transaction.atomic():
+        pi = PaymentImport.objects.create(congress=congress, file_name=Path(file_name).name[:200],
+                                          stored_path=str(path), headers=headers, created_by=actor)
+        audit_log(actor=actor, action="budget.import_upload", congress=congress, obj=pi,
+                  payload={"file": pi.file_name, "bytes": path.stat().st_size})
+    return pi
+
+
+def payment_import_start(*, actor: User, payment_import: PaymentImport, source_name: str,
+                         mapping: dict[str, str]) -> PaymentImport:
+    """Save the column mapping for the source and queue the import."""
+    from renda.budget.tasks import payment_import_task
+
+    mapping = {k: v for k, v in mapping.items() if v and k in importer.FIELDS_BY_NAME}
+    problems = importer.check_mapping(mapping, payment_import.headers)
+    if not source_name.strip():
+        problems.append(_("Please name the source system."))
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        pi = PaymentImport.objects.select_for_update().get(pk=payment_import.pk)
+        if pi.status != ImportStatus.UPLOADED:
+            raise ValidationError(_("This import has already been started."))
+        source, _created = ImportSource.objects.get_or_create(congress_id=pi.congress_id, name=source_name.strip())
+        source.mapping = mapping
+        source.save(update_fields=["mapping"])
+        pi.source, pi.mapping, pi.status, pi.phase = source, mapping, ImportStatus.QUEUED, "queued"
+        pi.save(update_fields=["source", "mapping", "status", "phase"])
+        audit_log(actor=actor, action="budget.import_start", congress=pi.congress, obj=pi,
+                  payload={"source": source.name, "mapping": mapping})
+        transaction.on_commit(lambda: payment_import_task.enqueue(pi.pk))
+    return pi
+
+
+def _progress(pi: PaymentImport, **fields: Any) -> None:
+    PaymentImport.objects.filter(pk=pi.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(pi, name, value)
+
+
+def _import_fail(pi: PaymentImport, message: str, errors: list[list[Any]], error_count: int) -> None:
+    with transaction.atomic():
+        locked = PaymentImport.objects.select_for_update().get(pk=pi.pk)
+        locked.status, locked.phase, locked.progress = ImportStatus.FAILED, "rejected", 100
+        locked.message, locked.errors, locked.error_count = message[:300], errors, error_count
+        locked.finished_at = timezone.now()
+        locked.save()
+        audit_log(actor=locked.created_by, action="budget.import_reject", congress=locked.congress, obj=locked,
+                  payload={"bad_rows": error_count, "message": message[:300]})
+
+
+def payment_import_run(*, import_id: int) -> PaymentImport:
+    """The task body: read, check every row, then write the new payments or nothing at all."""
+    pi = PaymentImport.objects.select_related("congress").get(pk=import_id)
+    if pi.status != ImportStatus.QUEUED:
+        return pi  # a redelivered task: the import already ran
+    congress = pi.congress
+    _progress(pi, status=ImportStatus.RUNNING, phase="reading", progress=5)
+    con = store.connect()
+    years: list[int] = []
+    try:
+        rows = importer.load_raw(con, Path(pi.stored_path), pi.mapping)
+        _progress(pi, rows_total=rows, phase="checking", progress=30)
+        if rows == 0:
+            _import_fail(pi, _("The file has no data rows."), [], 0)
+            return pi
+        unit_codes: dict[str, str] = {}
+        for code, name in BudgetUnit.objects.filter(congress=congress).values_list("code", "name"):
+            unit_codes.setdefault(name, code)
+            unit_codes[code] = code
+        importer.validate(con, unit_codes=unit_codes)
+        count_row = store.first_row(con, "SELECT count(*) FROM bad")
+        error_count = int(count_row[0]) if count_row else 0
+        if error_count:
+            errors = importer.bad_rows(con, PaymentImport.ERRORS_KEPT)
+            _import_fail(pi, _("%(count)s rows have errors; nothing was imported. Correct them and upload the "
+                               "file again.") % {"count": error_count}, errors, error_count)
+            return pi
+        _progress(pi, phase="writing", progress=60)
+        with transaction.atomic():
+            # One writer per congress at a time, so two overlapping files never both add a voucher.
+            holder, _created = PaymentStore.objects.select_for_update().get_or_create(congress=congress)
+            fresh, skipped, years = importer.new_rows(con, congress_id=congress.pk, import_id=pi.pk)
+            importer.write_fresh(con, congress_id=congress.pk, import_id=pi.pk, years=years)
+            holder.payment_count += fresh
+            holder.save(update_fields=["payment_count", "updated_at"])
+            locked = PaymentImport.objects.select_for_update().get(pk=pi.pk)
+            locked.rows_added, locked.rows_skipped = fresh, skipped
+            locked.phase, locked.progress = "rules", 85
+            locked.save(update_fields=["rows_added", "rows_skipped", "phase", "progress"])
+            audit_log(actor=locked.created_by, action="budget.import_done", congress=congress, obj=locked,
+                      payload={"rows": rows, "added": fresh, "skipped": skipped, "years": years})
+        pi = locked
+    except importer.ImportFileError as exc:
+        _import_fail(pi, str(exc), [], 0)
+        return pi
+    except Exception as exc:
+        logger.exception("payment import %s failed", pi.pk)
+        _import_fail(pi, _("The file could not be processed: %(error)s") % {"error": str(exc)[:200]}, [], 0)
+        return pi
+    finally:
+        con.close()
+    for year in years:
+        rules_run(actor=pi.created_by, congress=congress, year=year, trigger="import", payment_import=pi)
+    _progress(pi, status=ImportStatus.DONE, phase="done", progress=100, finished_at=timezone.now())
+    return pi
 
 
 # --- rules and alerts -------------------------------------------------------------------------------------

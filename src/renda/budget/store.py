@@ -87,6 +87,13 @@ def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> tuple[Any, ...] | None:
+    """The first row of a query, reading the result to the end (DuckDB refuses new work on a
+    connection with an unfinished result)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
+
+
 def _sql_list(paths: Sequence[str]) -> str:
     return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
 
@@ -135,7 +142,7 @@ def write_partition(
             f"TO '{tmp}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 250000)",
             params or [],
         )
-        rows = con.execute(f"SELECT count(*) FROM read_parquet('{tmp}')").fetchone()  # noqa: S608
+        rows = first_row(con, f"SELECT count(*) FROM read_parquet('{tmp}')")  # noqa: S608
         if not rows or rows[0] == 0:
             tmp.unlink(missing_ok=True)
             return None
