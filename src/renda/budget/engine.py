@@ -30,6 +30,8 @@ LINE_SCHEMA = pa.schema(
         ("is_special", pa.bool_()),
         ("approved_on", pa.date32()),
         ("line_label", pa.string()),
+        ("initial", pa.decimal128(18, 2)),
+        ("project_name", pa.string()),
     ]
 )
 # The natural key of a line, used in alert keys so they survive re-creating the lines.
@@ -67,7 +69,7 @@ def nonworkdays(year: int, exceptions: dict[dt.date, bool]) -> list[dt.date]:
 
 def lines_table(rows: Iterable[Sequence[Any]]) -> pa.Table:
     """Rows of (line_id, unit_code, function_code, economic_code, project_code, adjusted, is_special,
-    approved_on, line_label)."""
+    approved_on, line_label, initial, project_name)."""
     cols: list[Sequence[Any]] = list(zip(*rows, strict=True)) or [[] for _ in LINE_SCHEMA]
     return pa.table(
         [pa.array(list(c), type=f.type) for c, f in zip(cols, LINE_SCHEMA, strict=True)], schema=LINE_SCHEMA

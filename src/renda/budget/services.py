@@ -404,6 +404,8 @@ def lines_for_rules(congress: Congress, year: int) -> Any:
             ln.approved_on,
             f"{ln.unit.name} {cls.economic.get(ln.economic_code, ln.economic_code)}"
             f"{' ' + ln.project_name if ln.project_name else ''}",
+            ln.initial_amount,
+            ln.project_name,
         )
         for ln in rows
     )
