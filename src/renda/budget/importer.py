@@ -226,7 +226,7 @@ def validate(con: duckdb.DuckDBPyConnection, *, unit_codes: dict[str, str]) -> N
     """)  # noqa: S608
     msg = {
         "voucher": _("voucher number is missing"),
-        "dup": _("voucher number repeats line "),
+        "dup": _("voucher number already on line %(line)s"),
         "date": _("payment date is missing"),
         "bad_date": _("payment date is not a date: "),
         "year": _("the classification file does not cover the year of "),
@@ -248,7 +248,7 @@ def validate(con: duckdb.DuckDBPyConnection, *, unit_codes: dict[str, str]) -> N
         SELECT line, array_to_string(list_filter([
             CASE WHEN coalesce(voucher_no, '') = '' THEN $voucher END,
             CASE WHEN coalesce(voucher_no, '') <> '' AND voucher_uses > 1 AND line <> voucher_first_line
-                 THEN $dup || voucher_first_line END,
+                 THEN replace($dup, '%(line)s', CAST(voucher_first_line AS VARCHAR)) END,
             CASE WHEN coalesce(trim(pay_date_raw), '') = '' THEN $date END,
             CASE WHEN coalesce(trim(pay_date_raw), '') <> '' AND pay_date IS NULL THEN $bad_date || pay_date_raw END,
             CASE WHEN pay_date IS NOT NULL AND year(pay_date) NOT IN (SELECT y FROM years_arrow)
