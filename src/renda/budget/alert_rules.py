@@ -41,6 +41,12 @@ class RuleSpec:
     source: str
     params: tuple[Param, ...] = field(default_factory=tuple)
 
+    @property
+    def severity_label(self) -> str:
+        from renda.budget.models import Severity
+
+        return str(Severity(self.severity).label)
+
 
 # Shared thresholds (one setting, several rules).
 LARGE_AMOUNT = Param(

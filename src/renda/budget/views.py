@@ -24,7 +24,7 @@ from renda.budget.models import Alert, AlertRule, AlertStatus, PaymentImport, Se
 from renda.core.exports import xlsx_response
 from renda.core.lists import Column, Filter, ListPage
 from renda.core.permissions import permission_required
-from renda.core.rule_settings import setting_value
+from renda.core.rule_settings import REGISTRY, setting_value
 from renda.core.templatetags.renda import money, percent
 
 
@@ -298,6 +298,7 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": request.user.has_perm("budget.manage_budget", alert),
         "dismiss_form": forms.DismissForm(), "request_form": forms.RequestForm(), "answer_form": forms.AnswerForm(),
         "close_form": forms.CloseForm(), "object_type": "budget.alert",
+        "thresholds": [(REGISTRY[s["key"]].label if s["key"] in REGISTRY else s["key"], s) for s in alert.settings_used],
     })
 
 
