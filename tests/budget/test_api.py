@@ -26,11 +26,17 @@ def test_summary_drilldown_payments_and_alert_flow(world, client_for):
     vouchers = [p["voucher_no"] for p in page1["items"] + page2["items"]]
     assert len(vouchers) == 8 == len(set(vouchers)) and page2["next"] == ""
     alert = Alert.objects.get(rule__code="large_payment")
-    r = staff.post(f"/api/v1/budget/alerts/{alert.pk}/dismiss", json.dumps({"reason": "工程款"}),
-                   content_type="application/json")
+    r = staff.post(
+        f"/api/v1/budget/alerts/{alert.pk}/dismiss",
+        json.dumps({"reason": "工程款"}),
+        content_type="application/json",
+    )
     assert r.status_code == 200 and r.json()["status"] == "dismissed"
-    again = staff.post(f"/api/v1/budget/alerts/{alert.pk}/dismiss", json.dumps({"reason": "x"}),
-                       content_type="application/json")
+    again = staff.post(
+        f"/api/v1/budget/alerts/{alert.pk}/dismiss",
+        json.dumps({"reason": "x"}),
+        content_type="application/json",
+    )
     assert again.status_code == 400
 
 
@@ -41,6 +47,9 @@ def test_api_permissions(world, client_for):
     assert deputy.get("/api/v1/budget/alerts").status_code == 403
     assert client_for("other_township_staff").get("/api/v1/budget/alerts").json() == []
     alert = Alert.objects.filter(congress=world.county).first()
-    r = client_for("leader").post(f"/api/v1/budget/alerts/{alert.pk}/dismiss", json.dumps({"reason": "x"}),
-                                  content_type="application/json")
+    r = client_for("leader").post(
+        f"/api/v1/budget/alerts/{alert.pk}/dismiss",
+        json.dumps({"reason": "x"}),
+        content_type="application/json",
+    )
     assert r.status_code == 403

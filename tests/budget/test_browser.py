@@ -5,6 +5,8 @@ import datetime as dt
 import threading
 import time
 
+from django.utils import timezone
+
 from renda.budget import services
 from renda.budget.models import PaymentImport
 from tests.factories.budget import csv_row, csv_text, small_budget
@@ -25,9 +27,18 @@ def test_import_progress_and_alert(world, asgi_server, browser, artifacts_dir, t
     small_budget(world.county)
     held = HeldTask()
     monkeypatch.setattr("renda.budget.tasks.payment_import_task", held)
-    rows = [csv_row(f"V{i:04d}", day=f"2025-05-{6 + i % 20:02d}", amount=f"{1000 + i}.00") for i in range(200)]
-    rows.append(csv_row("V9999", day="2025-06-03", amount="786,500.00", payee="恒通建筑工程有限公司",
-                        purpose="教学楼维修工程进度款"))
+    rows = [
+        csv_row(f"V{i:04d}", day=f"2025-05-{6 + i % 20:02d}", amount=f"{1000 + i}.00") for i in range(200)
+    ]
+    rows.append(
+        csv_row(
+            "V9999",
+            day="2025-06-03",
+            amount="786,500.00",
+            payee="恒通建筑工程有限公司",
+            purpose="教学楼维修工程进度款",
+        )
+    )
     upload = tmp_path / "国库集中支付明细.csv"
     upload.write_text(csv_text(rows), encoding="utf-8")
 
@@ -64,7 +75,7 @@ def test_import_progress_and_alert(world, asgi_server, browser, artifacts_dir, t
     assert "大额单笔支付" in page.inner_text("h1")
     assert "¥786,500.00" in page.inner_text("[data-testid=alert-title]")
     page.fill("#id_question", "请说明该笔大额支付的合同依据")
-    page.fill("#id_due_date", (dt.date.today() + dt.timedelta(days=10)).isoformat())
+    page.fill("#id_due_date", (timezone.localdate() + dt.timedelta(days=10)).isoformat())
     page.screenshot(path=str(artifacts_dir / "budget-alert-detail.png"), full_page=True)
     page.click("[data-testid=request-explanation]")
     page.wait_for_selector("text=待说明")

@@ -28,14 +28,25 @@ def do_import(world, content: bytes, name="payments.csv", source="国库集中�
 
 def stored(world):
     con = store.connect()
-    return con.execute(f"SELECT voucher_no FROM {store.payments_source(world.county.pk)} ORDER BY 1").fetchall()
+    return con.execute(
+        f"SELECT voucher_no FROM {store.payments_source(world.county.pk)} ORDER BY 1"  # noqa: S608
+    ).fetchall()
 
 
 def test_good_file_imports_and_runs_the_rules(world, budget, django_capture_on_commit_callbacks):
-    rows = [csv_row("V001"), csv_row("V002", amount="600000"), csv_row("V003", unit="城关镇中心小学", kind="个人",
-                                                                   payee="张伟", amount="-500.00")]
+    rows = [
+        csv_row("V001"),
+        csv_row("V002", amount="600000"),
+        csv_row("V003", unit="城关镇中心小学", kind="个人", payee="张伟", amount="-500.00"),
+    ]
     pi = do_import(world, csv_text(rows).encode(), capture=django_capture_on_commit_callbacks)
-    assert (pi.status, pi.rows_total, pi.rows_added, pi.rows_skipped, pi.progress) == (ImportStatus.DONE, 3, 3, 0, 100)
+    assert (pi.status, pi.rows_total, pi.rows_added, pi.rows_skipped, pi.progress) == (
+        ImportStatus.DONE,
+        3,
+        3,
+        0,
+        100,
+    )
     assert [v for (v,) in stored(world)] == ["V001", "V002", "V003"]
     assert PaymentStore.objects.get(congress=world.county).payment_count == 3
     assert Alert.objects.filter(rule__code="large_payment", key="2025:voucher:V002").exists()
@@ -79,8 +90,11 @@ def test_reimport_and_overlap_add_nothing_twice(world, budget, django_capture_on
 
 
 def test_gb18030_csv(world, budget, django_capture_on_commit_callbacks):
-    pi = do_import(world, csv_text([csv_row("V001", purpose="办公楼维修")]).encode("gb18030"),
-                   capture=django_capture_on_commit_callbacks)
+    pi = do_import(
+        world,
+        csv_text([csv_row("V001", purpose="办公楼维修")]).encode("gb18030"),
+        capture=django_capture_on_commit_callbacks,
+    )
     assert pi.status == ImportStatus.DONE and pi.rows_added == 1
 
 
@@ -93,10 +107,25 @@ def test_excel_file_with_line_numbers(world, budget, django_capture_on_commit_ca
 
 
 def test_mapping_is_saved_per_source_and_reused(world, budget, django_capture_on_commit_callbacks):
-    headers = ["单据号", "日期", "单位", "功能", "经济", "项目", "收款方", "账户", "金额", "说明", "方式", "来源"]
+    headers = [
+        "单据号",
+        "日期",
+        "单位",
+        "功能",
+        "经济",
+        "项目",
+        "收款方",
+        "账户",
+        "金额",
+        "说明",
+        "方式",
+        "来源",
+    ]
     content = csv_text([csv_row("V001")], headers=headers).encode()
     staff = world.users["staff"]
-    pi = services.payment_import_upload(actor=staff, congress=world.county, file_name="a.csv", chunks=[content])
+    pi = services.payment_import_upload(
+        actor=staff, congress=world.county, file_name="a.csv", chunks=[content]
+    )
     guessed = importer.guess_mapping(pi.headers)
     assert "voucher_no" not in guessed
     with pytest.raises(ValidationError) as exc:
@@ -111,5 +140,6 @@ def test_mapping_is_saved_per_source_and_reused(world, budget, django_capture_on
 
 def test_upload_refuses_other_files(world):
     with pytest.raises(ValidationError):
-        services.payment_import_upload(actor=world.users["staff"], congress=world.county, file_name="a.pdf",
-                                       chunks=[b"%PDF"])
+        services.payment_import_upload(
+            actor=world.users["staff"], congress=world.county, file_name="a.pdf", chunks=[b"%PDF"]
+        )

@@ -15,8 +15,9 @@ def township_alert(world):
     """An alert in the township 青山镇, which 绿水乡 must never see."""
     budget = small_budget(world.township)
     write_payments(world.township, [pay(budget.lines["building"], day=dt.date(YEAR, 6, 3), amount=800000)])
-    services.rules_run(actor=None, congress=world.township, year=YEAR, as_of=dt.date(YEAR, 12, 31),
-                       codes=["large_payment"])
+    services.rules_run(
+        actor=None, congress=world.township, year=YEAR, as_of=dt.date(YEAR, 12, 31), codes=["large_payment"]
+    )
     return Alert.objects.get(congress=world.township)
 
 
@@ -35,7 +36,10 @@ def test_other_township_sees_nothing(world, township_alert, client_for):
     # asking for the other township's pages falls back to their own (empty) congress
     page = client.get("/budget/", {"congress": world.township.pk, "year": YEAR}).content.decode()
     assert "¥800,000.00" not in page and world.other_township.name in page
-    assert "800,000" not in client.get("/budget/payments/", {"congress": world.township.pk, "year": YEAR}).content.decode()
+    assert (
+        "800,000"
+        not in client.get("/budget/payments/", {"congress": world.township.pk, "year": YEAR}).content.decode()
+    )
 
 
 def test_county_staff_see_townships_below(world, township_alert, client_for):

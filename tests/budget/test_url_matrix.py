@@ -18,16 +18,18 @@ def county_alert(world) -> Alert:
     if not hasattr(world, "_budget_alert"):
         budget = small_budget(world.county)
         write_payments(world.county, [pay(budget.lines["building"], day=dt.date(YEAR, 6, 3), amount=800000)])
-        services.rules_run(actor=None, congress=world.county, year=YEAR, as_of=dt.date(YEAR, 12, 31),
-                           codes=["large_payment"])
+        services.rules_run(
+            actor=None, congress=world.county, year=YEAR, as_of=dt.date(YEAR, 12, 31), codes=["large_payment"]
+        )
         world._budget_alert = Alert.objects.get(congress=world.county)
     return world._budget_alert
 
 
 def county_import(world):
     content = csv_text([csv_row("V1")]).encode()
-    return services.payment_import_upload(actor=world.users["staff"], congress=world.county, file_name="a.csv",
-                                          chunks=[content])
+    return services.payment_import_upload(
+        actor=world.users["staff"], congress=world.county, file_name="a.csv", chunks=[content]
+    )
 
 
 CASES = [
@@ -40,8 +42,14 @@ CASES = [
     Case("budget:alerts", READERS),
     Case("budget:overdue", READERS),
     Case("budget:alert_detail", COUNTY_READERS, kwargs=lambda w: {"pk": county_alert(w).pk}),
-    Case("budget:alert_action", COUNTY_MANAGERS, method="post", ok_status=(302,),
-         kwargs=lambda w: {"pk": county_alert(w).pk, "action": "dismiss"}, data=lambda w: {"reason": "已核实"}),
+    Case(
+        "budget:alert_action",
+        COUNTY_MANAGERS,
+        method="post",
+        ok_status=(302,),
+        kwargs=lambda w: {"pk": county_alert(w).pk, "action": "dismiss"},
+        data=lambda w: {"reason": "已核实"},
+    ),
     Case("budget:rules", READERS),
     Case("budget:rules_run", MANAGERS, method="post", ok_status=(302,), data=lambda w: {"year": YEAR}),
     Case("budget:summary", READERS | {"deputy"}),

@@ -122,8 +122,20 @@ def generated_county(congress: Congress, *, payments: int = 5000, seed: int = 7)
     return county
 
 
-HEADERS = ["凭证编号", "支付日期", "预算单位", "功能分类科目编码", "经济分类科目编码", "项目编码", "收款人全称",
-           "收款账户类型", "金额（元）", "摘要", "支付方式", "资金来源"]
+HEADERS = [
+    "凭证编号",
+    "支付日期",
+    "预算单位",
+    "功能分类科目编码",
+    "经济分类科目编码",
+    "项目编码",
+    "收款人全称",
+    "收款账户类型",
+    "金额（元）",
+    "摘要",
+    "支付方式",
+    "资金来源",
+]
 
 
 def csv_text(rows: list[list[str]], headers: list[str] = HEADERS) -> str:
@@ -137,7 +149,18 @@ def csv_text(rows: list[list[str]], headers: list[str] = HEADERS) -> str:
     return buffer.getvalue()
 
 
-def csv_row(voucher: str, day: str = "2025-05-06", unit: str = "105001", fn: str = "2050202", econ: str = "31005",
-            project: str = "XM01", payee: str = "华兴商贸有限公司", kind: str = "单位", amount: str = "12,000.00",
-            purpose: str = "维修款", way: str = "直接支付", fund: str = "一般公共预算") -> list[str]:
+def csv_row(
+    voucher: str,
+    day: str = "2025-05-06",
+    unit: str = "105001",
+    fn: str = "2050202",
+    econ: str = "31005",
+    project: str = "XM01",
+    payee: str = "华兴商贸有限公司",
+    kind: str = "单位",
+    amount: str = "12,000.00",
+    purpose: str = "维修款",
+    way: str = "直接支付",
+    fund: str = "一般公共预算",
+) -> list[str]:
     return [voucher, day, unit, fn, econ, project, payee, kind, amount, purpose, way, fund]

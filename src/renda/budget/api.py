@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 
 from renda.budget import selectors, services
 from renda.budget.models import Alert
+from renda.core.models import Congress
 from renda.core.permissions import check
 
 router = Router(tags=["budget"])
@@ -95,7 +96,7 @@ class CloseIn(Schema):
     resolution: str
 
 
-def _congress(request: HttpRequest, congress: int | None):  # type: ignore[no-untyped-def]
+def _congress(request: HttpRequest, congress: int | None) -> Congress:
     found = selectors.budget_congress(user=request.user, congress_id=congress)  # type: ignore[arg-type]
     if found is None:
         raise PermissionDenied
@@ -103,9 +104,18 @@ def _congress(request: HttpRequest, congress: int | None):  # type: ignore[no-un
 
 
 def _alert_out(a: Alert) -> AlertOut:
-    return AlertOut(id=a.pk, rule=a.rule.code, rule_name=a.rule.name, severity=a.severity, status=a.status,
-                    title=a.title, amount=a.amount, unit=a.unit.name if a.unit else None, due_date=a.due_date,
-                    records=a.records)
+    return AlertOut(
+        id=a.pk,
+        rule=a.rule.code,
+        rule_name=a.rule.name,
+        severity=a.severity,
+        status=a.status,
+        title=a.title,
+        amount=a.amount,
+        unit=a.unit.name if a.unit else None,
+        due_date=a.due_date,
+        records=a.records,
+    )
 
 
 @router.get("/summary", response=SummaryOut, summary="Budget, paid and alerts of a year")
@@ -114,36 +124,95 @@ def summary(request: HttpRequest, year: int | None = None, congress: int | None 
     c = _congress(request, congress)
     y = year or selectors.default_year(c)
     d = selectors.dashboard(congress=c, year=y)
-    return SummaryOut(congress=c.name, year=y, budget=d["budget"], adjusted=d["adjusted"], paid=d["paid"],
-                      execution_rate=d["rate"], time_progress=d["progress"], payments=d["payments"],
-                      alerts_total=d["alerts_total"], alerts_open=d["alerts_open"])
+    return SummaryOut(
+        congress=c.name,
+        year=y,
+        budget=d["budget"],
+        adjusted=d["adjusted"],
+        paid=d["paid"],
+        execution_rate=d["rate"],
+        time_progress=d["progress"],
+        payments=d["payments"],
+        alerts_total=d["alerts_total"],
+        alerts_open=d["alerts_open"],
+    )
 
 
 @router.get("/drilldown", response=list[DrillRowOut], summary="One level of the execution drill-down")
-def drilldown(request: HttpRequest, year: int, level: str = "unit", congress: int | None = None,
-              unit: str | None = None, function: str | None = None, economic: str | None = None,
-              date_from: dt.date | None = None, date_to: dt.date | None = None) -> list[DrillRowOut]:
+def drilldown(
+    request: HttpRequest,
+    year: int,
+    level: str = "unit",
+    congress: int | None = None,
+    unit: str | None = None,
+    function: str | None = None,
+    economic: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> list[DrillRowOut]:
     check(request, "budget.view_budget")
     if level not in selectors.LEVEL_COLUMN:
         raise HttpError(400, "level must be unit, function, economic or project")
-    filters = {k: v for k, v in (("unit", unit), ("function", function), ("economic", economic)) if v is not None}
-    rows = selectors.drilldown(congress=_congress(request, congress), year=year, level=level, filters=filters,
-                               date_from=date_from, date_to=date_to)
-    return [DrillRowOut(key=r.key, label=r.label, budget=r.budget, adjusted=r.adjusted, paid=r.paid,
-                        execution_rate=r.rate, payments=r.count) for r in rows]
+    filters = {
+        k: v for k, v in (("unit", unit), ("function", function), ("economic", economic)) if v is not None
+    }
+    rows = selectors.drilldown(
+        congress=_congress(request, congress),
+        year=year,
+        level=level,
+        filters=filters,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    return [
+        DrillRowOut(
+            key=r.key,
+            label=r.label,
+            budget=r.budget,
+            adjusted=r.adjusted,
+            paid=r.paid,
+            execution_rate=r.rate,
+            payments=r.count,
+        )
+        for r in rows
+    ]
 
 
 @router.get("/payments", response=PaymentPageOut, summary="Payments, newest first, with keyset pagination")
-def payments(request: HttpRequest, year: int, congress: int | None = None, payee: str = "", purpose: str = "",
-             min_amount: str = "", max_amount: str = "", kind: str = "", after: str = "",
-             limit: int = 100) -> PaymentPageOut:
+def payments(
+    request: HttpRequest,
+    year: int,
+    congress: int | None = None,
+    payee: str = "",
+    purpose: str = "",
+    min_amount: str = "",
+    max_amount: str = "",
+    kind: str = "",
+    after: str = "",
+    limit: int = 100,
+) -> PaymentPageOut:
     check(request, "budget.view_budget")
-    filters = {k: v for k, v in (("payee", payee), ("purpose", purpose), ("min", min_amount),
-                                 ("max", max_amount), ("kind", kind)) if v}
-    rows, cursor = selectors.payment_search(congress=_congress(request, congress), year=year, filters=filters,
-                                            after=after, limit=max(1, min(limit, 1000)))
-    return PaymentPageOut(items=[PaymentOut(**{k: r[k] for k in PaymentOut.model_fields}) for r in rows],
-                          next=cursor)
+    filters = {
+        k: v
+        for k, v in (
+            ("payee", payee),
+            ("purpose", purpose),
+            ("min", min_amount),
+            ("max", max_amount),
+            ("kind", kind),
+        )
+        if v
+    }
+    rows, cursor = selectors.payment_search(
+        congress=_congress(request, congress),
+        year=year,
+        filters=filters,
+        after=after,
+        limit=max(1, min(limit, 1000)),
+    )
+    return PaymentPageOut(
+        items=[PaymentOut(**{k: r[k] for k in PaymentOut.model_fields}) for r in rows], next=cursor
+    )
 
 
 @router.get("/alerts", response=list[AlertOut], summary="Alerts the user may see")
@@ -171,8 +240,12 @@ def run_rules(request: HttpRequest, payload: RunIn, congress: int | None = None)
 def _act(request: HttpRequest, pk: int, action: str, **data: object) -> AlertOut:
     alert = get_object_or_404(Alert.objects.select_related("rule", "unit", "congress"), pk=pk)
     check(request, "budget.manage_budget", alert)
-    service = {"dismiss": services.alert_dismiss, "request": services.alert_request_explanation,
-               "answer": services.alert_answer, "close": services.alert_close}[action]
+    service = {
+        "dismiss": services.alert_dismiss,
+        "request": services.alert_request_explanation,
+        "answer": services.alert_answer,
+        "close": services.alert_close,
+    }[action]
     try:
         alert = service(actor=request.user, alert=alert, **data)  # type: ignore[operator]
     except ValidationError as exc:
@@ -187,8 +260,14 @@ def alert_dismiss(request: HttpRequest, pk: int, payload: DismissIn) -> AlertOut
 
 @router.post("/alerts/{pk}/request", response=AlertOut)
 def alert_request(request: HttpRequest, pk: int, payload: RequestIn) -> AlertOut:
-    return _act(request, pk, "request", recipient=payload.recipient, question=payload.question,
-                due_date=payload.due_date)
+    return _act(
+        request,
+        pk,
+        "request",
+        recipient=payload.recipient,
+        question=payload.question,
+        due_date=payload.due_date,
+    )
 
 
 @router.post("/alerts/{pk}/answer", response=AlertOut)

@@ -15,7 +15,9 @@ def _wan(value: Decimal) -> float:
     return float(round(value / WAN, 2))
 
 
-def execution_bars(rows: list[tuple[str, Decimal, Decimal]], progress: float, limit: int = 15) -> dict[str, Any]:
+def execution_bars(
+    rows: list[tuple[str, Decimal, Decimal]], progress: float, limit: int = 15
+) -> dict[str, Any]:
     rows = rows[:limit]
     names = [r[0] for r in rows]
     rates = [round(float(p / a) * 100, 1) if a else 0 for _n, a, p in rows]
@@ -23,13 +25,24 @@ def execution_bars(rows: list[tuple[str, Decimal, Decimal]], progress: float, li
         "color": COLORS,
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 150, "right": 30, "top": 30, "bottom": 30},
-        "xAxis": {"type": "value", "max": max(110, *rates) if rates else 110, "axisLabel": {"formatter": "{value}%"}},
+        "xAxis": {
+            "type": "value",
+            "max": max(110, *rates) if rates else 110,
+            "axisLabel": {"formatter": "{value}%"},
+        },
         "yAxis": {"type": "category", "data": names, "inverse": True},
-        "series": [{
-            "name": _("Execution rate"), "type": "bar", "data": rates,
-            "markLine": {"symbol": "none", "data": [{"xAxis": round(progress * 100, 1), "name": _("Time progress")}],
-                         "label": {"formatter": _("Time progress") + " {c}%"}},
-        }],
+        "series": [
+            {
+                "name": _("Execution rate"),
+                "type": "bar",
+                "data": rates,
+                "markLine": {
+                    "symbol": "none",
+                    "data": [{"xAxis": round(progress * 100, 1), "name": _("Time progress")}],
+                    "label": {"formatter": _("Time progress") + " {c}%"},
+                },
+            }
+        ],
     }
 
 
@@ -41,8 +54,14 @@ def monthly_line(rows: list[tuple[int, Decimal]]) -> dict[str, Any]:
         "grid": {"left": 60, "right": 20, "top": 30, "bottom": 30},
         "xAxis": {"type": "category", "data": [f"{m}月" for m in range(1, 13)]},
         "yAxis": {"type": "value", "name": _("10k yuan")},
-        "series": [{"name": _("Paid"), "type": "line", "smooth": True,
-                    "data": [_wan(values.get(m, Decimal(0))) for m in range(1, 13)]}],
+        "series": [
+            {
+                "name": _("Paid"),
+                "type": "line",
+                "smooth": True,
+                "data": [_wan(values.get(m, Decimal(0))) for m in range(1, 13)],
+            }
+        ],
     }
 
 
@@ -68,14 +87,18 @@ def ranking_bars(rows: list[tuple[str, Any]], name: str, money: bool = False) ->
         "grid": {"left": 170, "right": 30, "top": 20, "bottom": 30},
         "xAxis": {"type": "value"},
         "yAxis": {"type": "category", "data": [r[0] for r in rows], "inverse": True},
-        "series": [{"name": name, "type": "bar",
-                    "data": [_wan(r[1]) if money else r[1] for r in rows]}],
+        "series": [{"name": name, "type": "bar", "data": [_wan(r[1]) if money else r[1] for r in rows]}],
     }
 
 
 def spending_pie(rows: list[tuple[str, Decimal, Decimal]]) -> dict[str, Any]:
     return {
         "tooltip": {"trigger": "item", "formatter": "{b}: {d}%"},
-        "series": [{"type": "pie", "radius": ["35%", "70%"],
-                    "data": [{"name": n, "value": _wan(a)} for n, a, _p in rows if a > 0]}],
+        "series": [
+            {
+                "type": "pie",
+                "radius": ["35%", "70%"],
+                "data": [{"name": n, "value": _wan(a)} for n, a, _p in rows if a > 0],
+            }
+        ],
     }

@@ -24,5 +24,11 @@ def load_demo(ctx: DemoContext, payments: int = DEMO_PAYMENTS) -> None:
         core_services.calendar_seed(actor=None, year=y)
     result = generator.generate(congress_id=county.pk, year=year, payments=payments, seed=2024)
     services.generated_county_load(actor=actor, congress=county, county=result)
-    run = services.rules_run(actor=actor, congress=county, year=year, as_of=dt.date(year, 12, 31), trigger="demo")
-    ctx.extra["budget"] = {"year": year, "payments": result.payment_count, "alerts": sum(run.created.values())}
+    run = services.rules_run(
+        actor=actor, congress=county, year=year, as_of=dt.date(year, 12, 31), trigger="demo"
+    )
+    ctx.extra["budget"] = {
+        "year": year,
+        "payments": result.payment_count,
+        "alerts": sum(run.created.values()),
+    }

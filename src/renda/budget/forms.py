@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -16,12 +17,18 @@ class UploadForm(forms.Form):
 class MappingForm(forms.Form):
     source = forms.CharField(label=_("Source system"), max_length=80, initial="国库集中支付系统")
 
-    def __init__(self, *args: Any, headers: list[str], initial_mapping: dict[str, str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, headers: list[str], initial_mapping: dict[str, str], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", "—")] + [(h, h) for h in headers if h]
         for f in FIELDS:
             self.fields[f"map_{f.name}"] = forms.ChoiceField(
-                label=f.label, choices=choices, required=False, initial=initial_mapping.get(f.name, ""))
+                label=cast(str, f.label),
+                choices=choices,
+                required=False,
+                initial=initial_mapping.get(f.name, ""),
+            )
             self.fields[f"map_{f.name}"].renda_required = f.required  # type: ignore[attr-defined]
 
     def mapping(self) -> dict[str, str]:
@@ -46,7 +53,7 @@ class RequestForm(StyledForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["due_date"].initial = timezone.localdate() + timezone.timedelta(days=15)
+        self.fields["due_date"].initial = timezone.localdate() + dt.timedelta(days=15)
 
 
 class AnswerForm(StyledForm):

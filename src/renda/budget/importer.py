@@ -34,24 +34,80 @@ class ImportField:
 
 
 FIELDS: tuple[ImportField, ...] = (
-    ImportField("voucher_no", gettext_lazy("Voucher number"), True, ("支付凭证号", "凭证编号", "凭证号", "支付凭证编号", "voucher_no")),
-    ImportField("pay_date", gettext_lazy("Payment date"), True, ("支付日期", "凭证日期", "付款日期", "日期", "pay_date")),
-    ImportField("unit_code", gettext_lazy("Budget unit"), True, ("预算单位编码", "单位编码", "预算单位代码", "预算单位", "单位名称", "unit_code")),
-    ImportField("function_code", gettext_lazy("Function code"), True, ("功能分类科目编码", "功能科目编码", "功能分类科目", "功能分类", "支出功能分类", "function_code")),
-    ImportField("economic_code", gettext_lazy("Economic code"), True, ("经济分类科目编码", "经济科目编码", "部门经济分类", "经济分类科目", "经济分类", "economic_code")),
-    ImportField("project_code", gettext_lazy("Project code"), False, ("项目编码", "项目代码", "project_code")),
-    ImportField("payee_name", gettext_lazy("Payee"), True, ("收款人名称", "收款人全称", "收款人", "收款单位", "payee_name")),
-    ImportField("payee_account_kind", gettext_lazy("Payee account kind"), False, ("收款账户类型", "收款人账户性质", "账户性质", "收款人类型", "payee_account_kind")),
-    ImportField("amount", gettext_lazy("Amount (yuan)"), True, ("支付金额", "金额（元）", "金额(元)", "金额", "amount")),
+    ImportField(
+        "voucher_no",
+        gettext_lazy("Voucher number"),
+        True,
+        ("支付凭证号", "凭证编号", "凭证号", "支付凭证编号", "voucher_no"),
+    ),
+    ImportField(
+        "pay_date",
+        gettext_lazy("Payment date"),
+        True,
+        ("支付日期", "凭证日期", "付款日期", "日期", "pay_date"),
+    ),
+    ImportField(
+        "unit_code",
+        gettext_lazy("Budget unit"),
+        True,
+        ("预算单位编码", "单位编码", "预算单位代码", "预算单位", "单位名称", "unit_code"),
+    ),
+    ImportField(
+        "function_code",
+        gettext_lazy("Function code"),
+        True,
+        ("功能分类科目编码", "功能科目编码", "功能分类科目", "功能分类", "支出功能分类", "function_code"),
+    ),
+    ImportField(
+        "economic_code",
+        gettext_lazy("Economic code"),
+        True,
+        ("经济分类科目编码", "经济科目编码", "部门经济分类", "经济分类科目", "经济分类", "economic_code"),
+    ),
+    ImportField(
+        "project_code", gettext_lazy("Project code"), False, ("项目编码", "项目代码", "project_code")
+    ),
+    ImportField(
+        "payee_name",
+        gettext_lazy("Payee"),
+        True,
+        ("收款人名称", "收款人全称", "收款人", "收款单位", "payee_name"),
+    ),
+    ImportField(
+        "payee_account_kind",
+        gettext_lazy("Payee account kind"),
+        False,
+        ("收款账户类型", "收款人账户性质", "账户性质", "收款人类型", "payee_account_kind"),
+    ),
+    ImportField(
+        "amount",
+        gettext_lazy("Amount (yuan)"),
+        True,
+        ("支付金额", "金额（元）", "金额(元)", "金额", "amount"),
+    ),
     ImportField("purpose", gettext_lazy("Purpose"), False, ("用途", "资金用途", "摘要", "purpose")),
     ImportField("pay_way", gettext_lazy("Payment way"), False, ("支付方式", "pay_way")),
     ImportField("fund_source", gettext_lazy("Fund source"), False, ("资金来源", "资金性质", "fund_source")),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
-ACCOUNT_KINDS = {"单位": "unit", "对公": "unit", "单位账户": "unit", "unit": "unit",
-                 "个人": "personal", "对私": "personal", "个人账户": "personal", "personal": "personal"}
-PAY_WAYS = {"直接": "direct", "直接支付": "direct", "direct": "direct",
-            "授权": "authorized", "授权支付": "authorized", "authorized": "authorized"}
+ACCOUNT_KINDS = {
+    "单位": "unit",
+    "对公": "unit",
+    "单位账户": "unit",
+    "unit": "unit",
+    "个人": "personal",
+    "对私": "personal",
+    "个人账户": "personal",
+    "personal": "personal",
+}
+PAY_WAYS = {
+    "直接": "direct",
+    "直接支付": "direct",
+    "direct": "direct",
+    "授权": "authorized",
+    "授权支付": "authorized",
+    "authorized": "authorized",
+}
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S")
 
 
@@ -81,7 +137,10 @@ def utf8_csv(path: Path) -> Path:
     if _detect_encoding(path) == "utf-8":
         return path
     target = path.with_suffix(".utf8.csv")
-    with path.open("r", encoding="gb18030", newline="") as src, target.open("w", encoding="utf-8", newline="") as dst:
+    with (
+        path.open("r", encoding="gb18030", newline="") as src,
+        target.open("w", encoding="utf-8", newline="") as dst,
+    ):
         for chunk in iter(lambda: src.read(1 << 20), ""):
             dst.write(chunk)
     return target
@@ -155,8 +214,12 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def load_raw(con: duckdb.DuckDBPyConnection, path: Path, mapping: dict[str, str]) -> int:
-    """Create table ``raw`` (line, our fields as text) from the file. Returns the row count."""
+def load_raw(
+    con: duckdb.DuckDBPyConnection, path: Path, mapping: dict[str, str], *, numbered: bool = True
+) -> int:
+    """Create table ``raw`` (line, our fields as text) from the file. Returns the row count.
+    Numbering CSV lines costs a single-threaded pass, so the bulk path reads without numbers and
+    only a file with errors is read again, numbered, to report them."""
     if is_excel(path):
         rows = excel_rows(path)
         if not rows:
@@ -167,21 +230,28 @@ def load_raw(con: duckdb.DuckDBPyConnection, path: Path, mapping: dict[str, str]
         for f in FIELDS:
             col = index.get(mapping.get(f.name, ""))
             data[f.name] = [(r[col] if col is not None and col < len(r) else None) for r in rows[1:]]
-        table = pa.table({k: pa.array(v, type=pa.int64() if k == "line" else pa.string()) for k, v in data.items()})
+        table = pa.table(
+            {k: pa.array(v, type=pa.int64() if k == "line" else pa.string()) for k, v in data.items()}
+        )
         con.register("raw_arrow", table)
-        con.execute("CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM raw_arrow "
-                    "WHERE NOT (coalesce(voucher_no, '') = '' AND coalesce(amount, '') = '' "
-                    "AND coalesce(payee_name, '') = '')")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM raw_arrow "
+            "WHERE NOT (coalesce(voucher_no, '') = '' AND coalesce(amount, '') = '' "
+            "AND coalesce(payee_name, '') = '')"
+        )
         con.unregister("raw_arrow")
     else:
         source = utf8_csv(path)
         select = ", ".join(
-            f"{_quote(mapping[f.name])} AS {f.name}" if mapping.get(f.name) else f"CAST(NULL AS VARCHAR) AS {f.name}"
+            f"{_quote(mapping[f.name])} AS {f.name}"
+            if mapping.get(f.name)
+            else f"CAST(NULL AS VARCHAR) AS {f.name}"
             for f in FIELDS
         )
         # Line numbers follow the file order (header is line 1); DuckDB keeps insertion order.
+        line = "row_number() OVER () + 1" if numbered else "CAST(NULL AS BIGINT)"
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE raw AS SELECT row_number() OVER () + 1 AS line, {select} "  # noqa: S608
+            f"CREATE OR REPLACE TEMP TABLE raw AS SELECT {line} AS line, {select} "  # noqa: S608
             "FROM read_csv(?, header = true, all_varchar = true, delim = ',', quote = '\"', "
             "strict_mode = false, null_padding = true)",
             [str(source)],
@@ -190,16 +260,22 @@ def load_raw(con: duckdb.DuckDBPyConnection, path: Path, mapping: dict[str, str]
     return int(row[0]) if row else 0
 
 
-def validate(con: duckdb.DuckDBPyConnection, *, unit_codes: dict[str, str]) -> None:
-    """Create ``checked`` (typed rows) and ``bad`` (line, reason) from ``raw``.
-    ``unit_codes`` maps both unit codes and unit names to the unit code."""
+BAD_ROW = """coalesce(voucher_no, '') = '' OR pay_date IS NULL OR year(pay_date) NOT IN (SELECT y FROM years_ok)
+    OR amount IS NULL OR amount = 0 OR unit_code IS NULL OR NOT fn_ok OR NOT econ_ok
+    OR coalesce(payee_name, '') = '' OR payee_account_kind IS NULL OR pay_way IS NULL"""
+
+
+def validate(con: duckdb.DuckDBPyConnection, *, unit_codes: dict[str, str]) -> int:
+    """Create ``checked`` (typed rows) from ``raw`` and return the number of bad rows (``explain``
+    lists them). ``unit_codes`` maps both unit codes and unit names to the unit code."""
     cls = classification()
     con.register("units_arrow", pa.table({"key": list(unit_codes), "code": list(unit_codes.values())}))
     con.register("fn_arrow", pa.table({"code": cls.function_items}))
     con.register("econ_arrow", pa.table({"code": cls.economic_items}))
-    con.register("years_arrow", pa.table({"y": pa.array(list(cls.years), type=pa.int64())}))
     con.register("kinds_arrow", pa.table({"k": list(ACCOUNT_KINDS), "v": list(ACCOUNT_KINDS.values())}))
     con.register("ways_arrow", pa.table({"k": list(PAY_WAYS), "v": list(PAY_WAYS.values())}))
+    con.register("years_arrow", pa.table({"y": pa.array(list(cls.years), type=pa.int64())}))
+    con.execute("CREATE OR REPLACE TEMP TABLE years_ok AS SELECT * FROM years_arrow")
     date_expr = "coalesce(" + ", ".join(f"try_strptime(trim(r.pay_date), '{f}')" for f in DATE_FORMATS) + ")"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE checked AS
@@ -215,8 +291,6 @@ def validate(con: duckdb.DuckDBPyConnection, *, unit_codes: dict[str, str]) -> N
                r.pay_way AS way_raw,
                CASE WHEN coalesce(trim(r.pay_way), '') = '' THEN 'direct' ELSE w.v END AS pay_way,
                coalesce(trim(r.fund_source), '') AS fund_source,
-               count(*) OVER (PARTITION BY trim(r.voucher_no)) AS voucher_uses,
-               min(r.line) OVER (PARTITION BY trim(r.voucher_no)) AS voucher_first_line,
                trim(r.function_code) IN (SELECT code FROM fn_arrow) AS fn_ok,
                trim(r.economic_code) IN (SELECT code FROM econ_arrow) AS econ_ok
         FROM raw r
@@ -224,6 +298,22 @@ def validate(con: duckdb.DuckDBPyConnection, *, unit_codes: dict[str, str]) -> N
         LEFT JOIN kinds_arrow k ON k.k = trim(r.payee_account_kind)
         LEFT JOIN ways_arrow w ON w.k = trim(r.pay_way)
     """)  # noqa: S608
+    for name in ("units_arrow", "fn_arrow", "econ_arrow", "years_arrow", "kinds_arrow", "ways_arrow"):
+        con.unregister(name)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE dup_vouchers AS SELECT voucher_no, min(line) AS first_line "
+        "FROM checked WHERE coalesce(voucher_no, '') <> '' GROUP BY 1 HAVING count(*) > 1"
+    )
+    row = store.first_row(
+        con,
+        f"SELECT (SELECT count(*) FROM checked WHERE {BAD_ROW}) "  # noqa: S608
+        "+ (SELECT count(*) FROM dup_vouchers)",
+    )
+    return int(row[0]) if row else 0
+
+
+def explain(con: duckdb.DuckDBPyConnection) -> None:
+    """Create ``bad`` (line, reason in Chinese) from ``checked`` read with line numbers."""
     msg = {
         "voucher": _("voucher number is missing"),
         "dup": _("voucher number already on line %(line)s"),
@@ -243,15 +333,16 @@ def validate(con: duckdb.DuckDBPyConnection, *, unit_codes: dict[str, str]) -> N
         "kind": _("payee account kind must be 单位 or 个人: "),
         "way": _("payment way must be 直接支付 or 授权支付: "),
     }
-    con.execute("""
+    con.execute(
+        f"""
         CREATE OR REPLACE TEMP TABLE bad AS
-        SELECT line, array_to_string(list_filter([
+        SELECT c.line AS line, array_to_string(list_filter([
             CASE WHEN coalesce(voucher_no, '') = '' THEN $voucher END,
-            CASE WHEN coalesce(voucher_no, '') <> '' AND voucher_uses > 1 AND line <> voucher_first_line
-                 THEN replace($dup, '%(line)s', CAST(voucher_first_line AS VARCHAR)) END,
+            CASE WHEN d.first_line IS NOT NULL AND c.line <> d.first_line
+                 THEN replace($dup, '%(line)s', CAST(d.first_line AS VARCHAR)) END,
             CASE WHEN coalesce(trim(pay_date_raw), '') = '' THEN $date END,
             CASE WHEN coalesce(trim(pay_date_raw), '') <> '' AND pay_date IS NULL THEN $bad_date || pay_date_raw END,
-            CASE WHEN pay_date IS NOT NULL AND year(pay_date) NOT IN (SELECT y FROM years_arrow)
+            CASE WHEN pay_date IS NOT NULL AND year(pay_date) NOT IN (SELECT y FROM years_ok)
                  THEN $year || pay_date_raw END,
             CASE WHEN coalesce(trim(amount_raw), '') = '' THEN $amount END,
             CASE WHEN coalesce(trim(amount_raw), '') <> '' AND amount IS NULL THEN $bad_amount || amount_raw END,
@@ -266,22 +357,21 @@ def validate(con: duckdb.DuckDBPyConnection, *, unit_codes: dict[str, str]) -> N
             CASE WHEN payee_account_kind IS NULL THEN $kind || kind_raw END,
             CASE WHEN pay_way IS NULL THEN $way || way_raw END
         ], lambda x: x IS NOT NULL), '；') AS reason
-        FROM checked
-        WHERE coalesce(voucher_no, '') = '' OR (voucher_uses > 1 AND line <> voucher_first_line)
-           OR pay_date IS NULL OR year(pay_date) NOT IN (SELECT y FROM years_arrow)
-           OR amount IS NULL OR amount = 0 OR unit_code IS NULL OR NOT fn_ok OR NOT econ_ok
-           OR coalesce(payee_name, '') = '' OR payee_account_kind IS NULL OR pay_way IS NULL
-    """, msg)
-    for name in ("units_arrow", "fn_arrow", "econ_arrow", "years_arrow", "kinds_arrow", "ways_arrow"):
-        con.unregister(name)
+        FROM checked c LEFT JOIN dup_vouchers d USING (voucher_no)
+        WHERE (d.first_line IS NOT NULL AND c.line <> d.first_line) OR {BAD_ROW}
+    """,  # noqa: S608
+        msg,
+    )  # noqa: S608
 
 
 def bad_rows(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> list[list[Any]]:
-    sql = "SELECT line, reason FROM bad ORDER BY line" + (f" LIMIT {int(limit)}" if limit else "")
+    sql = "SELECT line, reason FROM bad ORDER BY line" + (f" LIMIT {int(limit)}" if limit else "")  # noqa: S608
     return [[int(line), reason] for line, reason in con.execute(sql).fetchall()]
 
 
-def new_rows(con: duckdb.DuckDBPyConnection, *, congress_id: int, import_id: int) -> tuple[int, int, list[int]]:
+def new_rows(
+    con: duckdb.DuckDBPyConnection, *, congress_id: int, import_id: int
+) -> tuple[int, int, list[int]]:
     """Create ``fresh``: checked rows whose voucher is not yet stored. Returns (fresh, skipped, years)."""
     existing = store.payments_source(congress_id)
     con.execute(f"""
@@ -293,16 +383,25 @@ def new_rows(con: duckdb.DuckDBPyConnection, *, congress_id: int, import_id: int
     """)  # noqa: S608
     fresh = store.first_row(con, "SELECT count(*) FROM fresh")
     total = store.first_row(con, "SELECT count(*) FROM checked")
-    years = [int(y) for (y,) in con.execute("SELECT DISTINCT year(pay_date) FROM fresh ORDER BY 1").fetchall()]
+    years = [
+        int(y) for (y,) in con.execute("SELECT DISTINCT year(pay_date) FROM fresh ORDER BY 1").fetchall()
+    ]
     n_fresh = int(fresh[0]) if fresh else 0
     return n_fresh, (int(total[0]) if total else 0) - n_fresh, years
 
 
-def write_fresh(con: duckdb.DuckDBPyConnection, *, congress_id: int, import_id: int, years: list[int]) -> list[Path]:
+def write_fresh(
+    con: duckdb.DuckDBPyConnection, *, congress_id: int, import_id: int, years: list[int]
+) -> list[Path]:
     written = []
     for year in years:
-        path = store.write_partition(con, f"SELECT * FROM fresh WHERE year(pay_date) = {int(year)}",  # noqa: S608
-                                     congress_id=congress_id, year=year, tag=f"import-{import_id}")
+        path = store.write_partition(
+            con,
+            f"SELECT * FROM fresh WHERE year(pay_date) = {int(year)}",  # noqa: S608
+            congress_id=congress_id,
+            year=year,
+            tag=f"import-{import_id}",
+        )
         if path is not None:
             written.append(path)
     return written

@@ -8,8 +8,8 @@ import logging
 import time
 import uuid
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -239,8 +239,9 @@ logger = logging.getLogger(__name__)
 IMPORT_EXTENSIONS = {".csv", ".xlsx", ".xls", ".xlsm", ".ods"}
 
 
-def payment_import_upload(*, actor: User, congress: Congress, file_name: str,
-                          chunks: Iterable[bytes]) -> PaymentImport:
+def payment_import_upload(
+    *, actor: User, congress: Congress, file_name: str, chunks: Iterable[bytes]
+) -> PaymentImport:
     """Keep the uploaded file and read its header row; the column mapping comes next."""
     suffix = Path(file_name).suffix.lower()
     if suffix not in IMPORT_EXTENSIONS:
@@ -257,15 +258,26 @@ def payment_import_upload(*, actor: User, congress: Congress, file_name: str,
         path.unlink(missing_ok=True)
         raise ValidationError(str(exc)) from exc
     with transaction.atomic():
-        pi = PaymentImport.objects.create(congress=congress, file_name=Path(file_name).name[:200],
-                                          stored_path=str(path), headers=headers, created_by=actor)
-        audit_log(actor=actor, action="budget.import_upload", congress=congress, obj=pi,
-                  payload={"file": pi.file_name, "bytes": path.stat().st_size})
+        pi = PaymentImport.objects.create(
+            congress=congress,
+            file_name=Path(file_name).name[:200],
+            stored_path=str(path),
+            headers=headers,
+            created_by=actor,
+        )
+        audit_log(
+            actor=actor,
+            action="budget.import_upload",
+            congress=congress,
+            obj=pi,
+            payload={"file": pi.file_name, "bytes": path.stat().st_size},
+        )
     return pi
 
 
-def payment_import_start(*, actor: User, payment_import: PaymentImport, source_name: str,
-                         mapping: dict[str, str]) -> PaymentImport:
+def payment_import_start(
+    *, actor: User, payment_import: PaymentImport, source_name: str, mapping: dict[str, str]
+) -> PaymentImport:
     """Save the column mapping for the source and queue the import."""
     from renda.budget.tasks import payment_import_task
 
@@ -279,13 +291,20 @@ def payment_import_start(*, actor: User, payment_import: PaymentImport, source_n
         pi = PaymentImport.objects.select_for_update().get(pk=payment_import.pk)
         if pi.status != ImportStatus.UPLOADED:
             raise ValidationError(_("This import has already been started."))
-        source, _created = ImportSource.objects.get_or_create(congress_id=pi.congress_id, name=source_name.strip())
+        source, _created = ImportSource.objects.get_or_create(
+            congress_id=pi.congress_id, name=source_name.strip()
+        )
         source.mapping = mapping
         source.save(update_fields=["mapping"])
         pi.source, pi.mapping, pi.status, pi.phase = source, mapping, ImportStatus.QUEUED, "queued"
         pi.save(update_fields=["source", "mapping", "status", "phase"])
-        audit_log(actor=actor, action="budget.import_start", congress=pi.congress, obj=pi,
-                  payload={"source": source.name, "mapping": mapping})
+        audit_log(
+            actor=actor,
+            action="budget.import_start",
+            congress=pi.congress,
+            obj=pi,
+            payload={"source": source.name, "mapping": mapping},
+        )
         transaction.on_commit(lambda: payment_import_task.enqueue(pi.pk))
     return pi
 
@@ -303,8 +322,13 @@ def _import_fail(pi: PaymentImport, message: str, errors: list[list[Any]], error
         locked.message, locked.errors, locked.error_count = message[:300], errors, error_count
         locked.finished_at = timezone.now()
         locked.save()
-        audit_log(actor=locked.created_by, action="budget.import_reject", congress=locked.congress, obj=locked,
-                  payload={"bad_rows": error_count, "message": message[:300]})
+        audit_log(
+            actor=locked.created_by,
+            action="budget.import_reject",
+            congress=locked.congress,
+            obj=locked,
+            payload={"bad_rows": error_count, "message": message[:300]},
+        )
 
 
 def payment_import_run(*, import_id: int) -> PaymentImport:
@@ -317,7 +341,8 @@ def payment_import_run(*, import_id: int) -> PaymentImport:
     con = store.connect()
     years: list[int] = []
     try:
-        rows = importer.load_raw(con, Path(pi.stored_path), pi.mapping)
+        path = Path(pi.stored_path)
+        rows = importer.load_raw(con, path, pi.mapping, numbered=False)
         _progress(pi, rows_total=rows, phase="checking", progress=30)
         if rows == 0:
             _import_fail(pi, _("The file has no data rows."), [], 0)
@@ -326,13 +351,22 @@ def payment_import_run(*, import_id: int) -> PaymentImport:
         for code, name in BudgetUnit.objects.filter(congress=congress).values_list("code", "name"):
             unit_codes.setdefault(name, code)
             unit_codes[code] = code
-        importer.validate(con, unit_codes=unit_codes)
-        count_row = store.first_row(con, "SELECT count(*) FROM bad")
-        error_count = int(count_row[0]) if count_row else 0
+        error_count = importer.validate(con, unit_codes=unit_codes)
         if error_count:
+            # read again with line numbers, to say where each bad row is
+            importer.load_raw(con, path, pi.mapping, numbered=True)
+            importer.validate(con, unit_codes=unit_codes)
+            importer.explain(con)
+            count_row = store.first_row(con, "SELECT count(*) FROM bad")
+            error_count = int(count_row[0]) if count_row else error_count
             errors = importer.bad_rows(con, PaymentImport.ERRORS_KEPT)
-            _import_fail(pi, _("%(count)s rows have errors; nothing was imported. Correct them and upload the "
-                               "file again.") % {"count": error_count}, errors, error_count)
+            _import_fail(
+                pi,
+                _("%(count)s rows have errors; nothing was imported. Correct them and upload the file again.")
+                % {"count": error_count},
+                errors,
+                error_count,
+            )
             return pi
         _progress(pi, phase="writing", progress=60)
         with transaction.atomic():
@@ -346,8 +380,13 @@ def payment_import_run(*, import_id: int) -> PaymentImport:
             locked.rows_added, locked.rows_skipped = fresh, skipped
             locked.phase, locked.progress = "rules", 85
             locked.save(update_fields=["rows_added", "rows_skipped", "phase", "progress"])
-            audit_log(actor=locked.created_by, action="budget.import_done", congress=congress, obj=locked,
-                      payload={"rows": rows, "added": fresh, "skipped": skipped, "years": years})
+            audit_log(
+                actor=locked.created_by,
+                action="budget.import_done",
+                congress=congress,
+                obj=locked,
+                payload={"rows": rows, "added": fresh, "skipped": skipped, "years": years},
+            )
         pi = locked
     except importer.ImportFileError as exc:
         _import_fail(pi, str(exc), [], 0)

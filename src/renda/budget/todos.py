@@ -18,10 +18,21 @@ def budget_todos(user: User) -> list[Todo]:
     items = []
     waiting = alert_list(user=user).filter(status=AlertStatus.NEW).count()
     if waiting:
-        items.append(Todo(_("%(count)s budget alerts await review") % {"count": waiting},
-                          f"{reverse('budget:alerts')}?status=new", gettext_lazy("Budget alert")))
+        items.append(
+            Todo(
+                _("%(count)s budget alerts await review") % {"count": waiting},
+                f"{reverse('budget:alerts')}?status=new",
+                gettext_lazy("Budget alert"),
+            )
+        )
     for alert in overdue_alerts(user=user)[:20]:
-        items.append(Todo(_("Overdue explanation: %(title)s") % {"title": alert.title},
-                          reverse("budget:alert_detail", args=[alert.pk]), gettext_lazy("Budget alert"),
-                          due=alert.due_date, congress=alert.congress.name))
+        items.append(
+            Todo(
+                _("Overdue explanation: %(title)s") % {"title": alert.title},
+                reverse("budget:alert_detail", args=[alert.pk]),
+                gettext_lazy("Budget alert"),
+                due=alert.due_date,
+                congress=alert.congress.name,
+            )
+        )
     return items
