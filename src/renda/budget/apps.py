@@ -6,3 +6,13 @@ class BudgetConfig(AppConfig):
     name = "renda.budget"
     label = "budget"
     verbose_name = _("Budget")
+
+    def ready(self) -> None:
+        from renda.budget import alert_rules, nav  # noqa: F401  (settings and menu entries)
+        from renda.budget.demo import load_demo
+        from renda.budget.todos import budget_todos
+        from renda.core.demo import register_demo_loader
+        from renda.core.todos import register_todo_provider
+
+        register_todo_provider(budget_todos)
+        register_demo_loader(40, "budget", load_demo)

@@ -1,0 +1,300 @@
+"""Budget supervision benchmark: generate N treasury payments (default 10 million), then measure
+CSV import throughput, the time to run every alert rule, drill-down and dashboard latency, peak
+memory, and the same rules in plain pandas for a ratio. Prints figures for docs/benchmarks.md.
+
+    PYTHONPATH=src .venv/bin/python bench/budget/run.py [--payments 10000000]
+
+Runs in a temporary directory (SQLite database and Parquet store); nothing in var/ is touched."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(fn, repeat: int = 5):  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def setup_django(workdir: Path) -> None:
+    os.environ["RENDA_VAR_DIR"] = str(workdir)
+    os.environ["RENDA_BUDGET_DIR"] = str(workdir / "budget")
+    os.environ.setdefault("RENDA_DUCKDB_MEMORY", "3GB")
+    os.environ["RENDA_TESTING"] = "1"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "renda.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--payments", type=int, default=10_000_000)
+    parser.add_argument("--pandas-only", default="")  # internal: run the pandas rules on this Parquet file
+    args = parser.parse_args()
+    if args.pandas_only:
+        return pandas_rules(Path(args.pandas_only))
+
+    workdir = Path(tempfile.mkdtemp(prefix="renda-bench-budget-"))
+    setup_django(workdir)
+    from renda.budget import engine, generator, importer, selectors, services, store
+    from renda.core import services as core_services
+    from renda.core.models import CongressKind
+
+    year = 2025
+    figures: dict[str, object] = {"payments_requested": args.payments}
+    county = core_services.congress_create(actor=None, name="基准县人民代表大会", kind=CongressKind.COUNTY)
+    for y in (year - 1, year):
+        core_services.calendar_seed(actor=None, year=y)
+
+    t = time.perf_counter()
+    gen = generator.generate(congress_id=county.pk, year=year, payments=args.payments, seed=11)
+    figures["generate_s"] = round(time.perf_counter() - t, 1)
+    figures["payments"] = gen.payment_count
+    services.generated_county_load(actor=None, congress=county, county=gen)
+    figures["units"], figures["lines"] = len(gen.units), len(gen.lines)
+
+    # --- CSV for the import (written by DuckDB, not timed)
+    csv_path = workdir / "payments.csv"
+    con = store.connect()
+    heads = [
+        "支付凭证号",
+        "支付日期",
+        "预算单位编码",
+        "功能分类科目编码",
+        "经济分类科目编码",
+        "项目编码",
+        "收款人名称",
+        "收款账户类型",
+        "支付金额",
+        "用途",
+        "支付方式",
+        "资金来源",
+    ]
+    cols = [
+        "voucher_no",
+        "pay_date",
+        "unit_code",
+        "function_code",
+        "economic_code",
+        "project_code",
+        "payee_name",
+        "CASE payee_account_kind WHEN 'personal' THEN '个人' ELSE '单位' END",
+        "amount",
+        "purpose",
+        "CASE pay_way WHEN 'direct' THEN '直接支付' ELSE '授权支付' END",
+        "fund_source",
+    ]
+    select = ", ".join(f'{c} AS "{h}"' for c, h in zip(cols, heads, strict=True))
+    con.execute(
+        f"COPY (SELECT {select} FROM {store.payments_source(county.pk, [year])}) TO '{csv_path}' "  # noqa: S608
+        "(HEADER, DELIMITER ',')"
+    )
+    con.close()
+    figures["csv_mb"] = round(csv_path.stat().st_size / 1e6)
+
+    # --- import into a second, empty congress (the full pipeline minus the DB bookkeeping)
+    target = core_services.congress_create(actor=None, name="导入县人民代表大会", kind=CongressKind.COUNTY)
+    unit_codes = {u.code: u.code for u in gen.units} | {u.name: u.code for u in gen.units}
+    mapping = importer.guess_mapping(importer.read_headers(csv_path))
+    con = store.connect()
+    t = time.perf_counter()
+    rows = importer.load_raw(con, csv_path, mapping, numbered=False)
+    t_read = time.perf_counter() - t
+    bad = [importer.validate(con, unit_codes=unit_codes)]
+    t_check = time.perf_counter() - t
+    fresh, skipped, years = importer.new_rows(con, congress_id=target.pk, import_id=1)
+    importer.write_fresh(con, congress_id=target.pk, import_id=1, years=years)
+    t_import = time.perf_counter() - t
+    con.close()
+    figures.update(
+        {
+            "import_rows": rows,
+            "import_bad": bad[0] if bad else None,
+            "import_added": fresh,
+            "import_s": round(t_import, 1),
+            "import_read_s": round(t_read, 1),
+            "import_check_s": round(t_check - t_read, 1),
+            "import_rows_per_s": round(rows / t_import),
+        }
+    )
+    # re-import of the same file adds nothing (voucher idempotency at scale)
+    con = store.connect()
+    t = time.perf_counter()
+    importer.load_raw(con, csv_path, mapping, numbered=False)
+    importer.validate(con, unit_codes=unit_codes)
+    fresh2, skipped2, _years = importer.new_rows(con, congress_id=target.pk, import_id=2)
+    figures["reimport_s"], figures["reimport_added"] = round(time.perf_counter() - t, 1), fresh2
+    con.close()
+
+    # --- every rule over the generated county
+    values, _records = services.rule_values(county)
+    con = store.connect()
+    t = time.perf_counter()
+    engine.prepare(
+        con,
+        congress_id=county.pk,
+        year=year,
+        as_of=dt.date(year, 12, 31),
+        lines=services.lines_for_rules(county, year),
+        holidays=services.nonworkdays_of(year),
+    )
+    per_rule = {}
+    found = set()
+    for spec in engine.RULES:
+        t_rule = time.perf_counter()
+        findings = engine.run_rule(
+            con, spec, year=year, as_of=dt.date(year, 12, 31), values=values[spec.code]
+        )
+        per_rule[spec.code] = round(time.perf_counter() - t_rule, 2)
+        found |= {(spec.code, f.key) for f in findings}
+    figures["rules_s"] = round(time.perf_counter() - t, 1)
+    figures["rules_per_rule_s"] = per_rule
+    con.close()
+    expected = generator.expected_keys(gen)
+    figures["recall"] = f"{len(expected & found)}/{len(expected)}"
+    figures["false_alarms"] = len(found - expected)
+
+    # --- query latency (median of 5)
+    first_unit = gen.units[0].code
+    figures["latency_ms"] = {
+        "dashboard": round(timed(lambda: selectors.dashboard(congress=county, year=year))),
+        "drill_unit": round(
+            timed(lambda: selectors.drilldown(congress=county, year=year, level="unit", filters={}))
+        ),
+        "drill_function": round(
+            timed(
+                lambda: selectors.drilldown(
+                    congress=county, year=year, level="function", filters={"unit": first_unit}
+                )
+            )
+        ),
+        "drill_economic_range": round(
+            timed(
+                lambda: selectors.drilldown(
+                    congress=county,
+                    year=year,
+                    level="economic",
+                    filters={"unit": first_unit},
+                    date_from=dt.date(year, 3, 1),
+                    date_to=dt.date(year, 6, 30),
+                )
+            )
+        ),
+        "payments_page": round(
+            timed(lambda: selectors.payment_search(congress=county, year=year, filters={"unit": first_unit}))
+        ),
+        "payments_search_payee": round(
+            timed(
+                lambda: selectors.payment_search(
+                    congress=county, year=year, filters={"payee": "华兴", "min": "10000"}
+                )
+            )
+        ),
+    }
+    figures["peak_rss_mb"] = round(peak_mb())
+
+    # --- the same rules in pandas, in a child process (its own memory)
+    files = store.payment_files(county.pk, [year])
+    t = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, __file__, "--pandas-only", files[0]],
+        capture_output=True,
+        text=True,
+        timeout=3600,
+        check=False,
+    )
+    figures["pandas_wall_s"] = round(time.perf_counter() - t, 1)
+    try:
+        figures["pandas"] = json.loads(out.stdout.strip().splitlines()[-1])
+        figures["pandas_ratio"] = round(figures["pandas"]["rules_s"] / figures["rules_s"], 1)  # type: ignore[index]
+    except (IndexError, ValueError):
+        figures["pandas"] = {"error": out.stderr[-2000:]}
+    figures["machine"] = (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"{round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GB"
+    )
+    print(json.dumps(figures, ensure_ascii=False, indent=2))
+
+
+def pandas_rules(path: Path) -> None:
+    """The row-level rules written the ordinary pandas way (load, filter, groupby, sort), for a ratio."""
+    import pandas as pd
+
+    t = time.perf_counter()
+    df = pd.read_parquet(path)
+    df["amount"] = df["amount"].astype("float64")
+    df["pay_date"] = pd.to_datetime(df["pay_date"])
+    t_load = time.perf_counter() - t
+    counts = {}
+    counts["large_payment"] = int((df["amount"] >= 500000).sum())
+    counts["personal_account"] = int(
+        ((df["payee_account_kind"] == "personal") & (df["amount"] >= 50000)).sum()
+    )
+    import chinese_calendar
+
+    days = pd.Series(df["pay_date"].unique())
+    off = {d for d in days if not chinese_calendar.is_workday(d.date())}
+    counts["holiday_payment"] = int((df["pay_date"].isin(off) & (df["amount"] >= 10000)).sum())
+    cash = (df["purpose"].fillna("") + " " + df["payee_name"].fillna("")).str.contains(
+        "现金|提现|取现", regex=True
+    )
+    counts["cash_withdrawal"] = int((cash & (df["amount"] >= 20000)).sum())
+    keys = ["unit_code", "function_code", "economic_code", "project_code"]
+    paid = df.groupby(keys, sort=False)["amount"].sum()
+    counts["line_totals"] = len(paid)
+    tpe = df[df["economic_code"].isin(["30212", "30217", "30231", "31013"])]
+    counts["three_public_units"] = int(tpe.groupby("unit_code")["amount"].sum().shape[0])
+    month = df["pay_date"].dt.month
+    by_unit = df.groupby("unit_code")["amount"].sum()
+    dec = df[month == 12].groupby("unit_code")["amount"].sum()
+    counts["year_end_rush"] = int(((dec / by_unit).fillna(0) > 0.3).sum())
+    small = df[(df["amount"] > 0) & (df["amount"] < 500000)].sort_values(
+        ["unit_code", "payee_name", "pay_date"]
+    )
+    gap = small.groupby(["unit_code", "payee_name"], sort=False)["pay_date"].diff().dt.days
+    small = small.assign(g=(gap.isna() | (gap > 3)).cumsum())
+    clusters = small.groupby("g").agg(n=("amount", "size"), s=("amount", "sum"))
+    counts["split_payment"] = int(((clusters["n"] >= 2) & (clusters["s"] >= 500000)).sum())
+    pos = df[df["amount"] > 0].sort_values(["payee_name", "amount", "purpose", "pay_date"])
+    gap = pos.groupby(["payee_name", "amount", "purpose"], sort=False)["pay_date"].diff().dt.days
+    counts["duplicate_payment"] = int((gap <= 7).sum())
+    elapsed = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "rules_s": round(elapsed, 1),
+                "load_s": round(t_load, 1),
+                "peak_rss_mb": round(peak),
+                "counts": counts,
+            },
+            ensure_ascii=False,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""Imports: column mapping saved per source, row validation with line numbers, nothing imported
+from a bad file, voucher-number idempotency, CSV (UTF-8 and GB18030) and Excel."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from renda.budget import importer, services, store
+from renda.budget.models import Alert, ImportSource, ImportStatus, PaymentStore
+from renda.core.exports import xlsx_bytes
+from renda.core.models import AuditEvent
+from tests.factories.budget import HEADERS, csv_row, csv_text, small_budget
+
+
+@pytest.fixture
+def budget(world):
+    return small_budget(world.county)
+
+
+def do_import(world, content: bytes, name="payments.csv", source="国库集中支付系统", capture=None):
+    staff = world.users["staff"]
+    pi = services.payment_import_upload(actor=staff, congress=world.county, file_name=name, chunks=[content])
+    mapping = importer.guess_mapping(pi.headers)
+    with capture(execute=True):
+        services.payment_import_start(actor=staff, payment_import=pi, source_name=source, mapping=mapping)
+    pi.refresh_from_db()
+    return pi
+
+
+def stored(world):
+    con = store.connect()
+    return con.execute(
+        f"SELECT voucher_no FROM {store.payments_source(world.county.pk)} ORDER BY 1"  # noqa: S608
+    ).fetchall()
+
+
+def test_good_file_imports_and_runs_the_rules(world, budget, django_capture_on_commit_callbacks):
+    rows = [
+        csv_row("V001"),
+        csv_row("V002", amount="600000"),
+        csv_row("V003", unit="城关镇中心小学", kind="个人", payee="张伟", amount="-500.00"),
+    ]
+    pi = do_import(world, csv_text(rows).encode(), capture=django_capture_on_commit_callbacks)
+    assert (pi.status, pi.rows_total, pi.rows_added, pi.rows_skipped, pi.progress) == (
+        ImportStatus.DONE,
+        3,
+        3,
+        0,
+        100,
+    )
+    assert [v for (v,) in stored(world)] == ["V001", "V002", "V003"]
+    assert PaymentStore.objects.get(congress=world.county).payment_count == 3
+    assert Alert.objects.filter(rule__code="large_payment", key="2025:voucher:V002").exists()
+    assert AuditEvent.objects.filter(action="budget.import_done", object_id=str(pi.pk)).count() == 1
+
+
+def test_every_bad_row_is_reported_and_nothing_is_imported(world, budget, django_capture_on_commit_callbacks):
+    rows = [
+        csv_row("V001"),
+        csv_row("", amount="abc"),  # line 3
+        csv_row("V003", day="2025-13-01", unit="不存在的单位"),  # line 4
+        csv_row("V004", fn="2059999", econ="399"),  # line 5
+        csv_row("V001"),  # line 6: repeats line 2
+        csv_row("V006", kind="其他", payee=""),  # line 7
+        csv_row("V007", day="2019-05-01", amount="0"),  # line 8
+    ]
+    pi = do_import(world, csv_text(rows).encode(), capture=django_capture_on_commit_callbacks)
+    assert pi.status == ImportStatus.FAILED and pi.error_count == 6
+    errors = dict(pi.errors)
+    assert sorted(errors) == [3, 4, 5, 6, 7, 8]
+    assert "支付凭证号" in errors[3] and "金额不是数字：abc" in errors[3]
+    assert "支付日期不是有效日期：2025-13-01" in errors[4] and "预算单位不存在：不存在的单位" in errors[4]
+    assert "2059999" in errors[5] and "399" in errors[5]
+    assert "第2行" in errors[6]
+    assert "收款人" in errors[7] and "单位或个人" in errors[7]
+    assert "2019-05-01" in errors[8] and "金额为零" in errors[8]
+    assert stored(world) == []
+    assert "6" in pi.message
+
+
+def test_reimport_and_overlap_add_nothing_twice(world, budget, django_capture_on_commit_callbacks):
+    first = csv_text([csv_row("V001"), csv_row("V002")]).encode()
+    do_import(world, first, capture=django_capture_on_commit_callbacks)
+    again = do_import(world, first, capture=django_capture_on_commit_callbacks)
+    assert (again.status, again.rows_added, again.rows_skipped) == (ImportStatus.DONE, 0, 2)
+    overlap = csv_text([csv_row("V002"), csv_row("V003", day="2024-12-30")]).encode()
+    third = do_import(world, overlap, capture=django_capture_on_commit_callbacks)
+    assert (third.rows_added, third.rows_skipped) == (1, 1)
+    assert [v for (v,) in stored(world)] == ["V001", "V002", "V003"]
+    assert store.stored_years(world.county.pk) == [2024, 2025]
+
+
+def test_gb18030_csv(world, budget, django_capture_on_commit_callbacks):
+    pi = do_import(
+        world,
+        csv_text([csv_row("V001", purpose="办公楼维修")]).encode("gb18030"),
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert pi.status == ImportStatus.DONE and pi.rows_added == 1
+
+
+def test_excel_file_with_line_numbers(world, budget, django_capture_on_commit_callbacks):
+    rows = [csv_row("V001"), csv_row("V002", unit="999")]
+    content = xlsx_bytes([("支付明细", HEADERS, rows)])
+    pi = do_import(world, content, name="支付.xlsx", capture=django_capture_on_commit_callbacks)
+    assert pi.status == ImportStatus.FAILED
+    assert pi.errors == [[3, "预算单位不存在：999"]]
+
+
+def test_mapping_is_saved_per_source_and_reused(world, budget, django_capture_on_commit_callbacks):
+    headers = [
+        "单据号",
+        "日期",
+        "单位",
+        "功能",
+        "经济",
+        "项目",
+        "收款方",
+        "账户",
+        "金额",
+        "说明",
+        "方式",
+        "来源",
+    ]
+    content = csv_text([csv_row("V001")], headers=headers).encode()
+    staff = world.users["staff"]
+    pi = services.payment_import_upload(
+        actor=staff, congress=world.county, file_name="a.csv", chunks=[content]
+    )
+    guessed = importer.guess_mapping(pi.headers)
+    assert "voucher_no" not in guessed
+    with pytest.raises(ValidationError) as exc:
+        services.payment_import_start(actor=staff, payment_import=pi, source_name="乡镇财政", mapping=guessed)
+    assert any("支付凭证号" in m for m in exc.value.messages)
+    mapping = dict(zip([f.name for f in importer.FIELDS], headers, strict=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.payment_import_start(actor=staff, payment_import=pi, source_name="乡镇财政", mapping=mapping)
+    assert ImportSource.objects.get(name="乡镇财政").mapping == mapping
+    assert importer.guess_mapping(headers, ImportSource.objects.get(name="乡镇财政").mapping) == mapping
+
+
+def test_upload_refuses_other_files(world):
+    with pytest.raises(ValidationError):
+        services.payment_import_upload(
+            actor=world.users["staff"], congress=world.county, file_name="a.pdf", chunks=[b"%PDF"]
+        )
