@@ -44,7 +44,8 @@ def build(ctx: DemoContext) -> None:
         services.suggestion_review(actor=staff, suggestion=s, decision="accept")
         if state == "reviewed":
             continue
-        unit = units[index % len(units)]
+        staffed = [u for u in units if clerks.get(u.pk)] or units
+        unit = units[index % len(units)] if state == "assigned" else staffed[index % len(staffed)]
         services.suggestion_assign(actor=staff, suggestion=s, lead=unit)
         contact = clerks.get(unit.pk)
         if state == "assigned" or contact is None:
