@@ -12,7 +12,7 @@ from renda.core.services import congress_setting_set
 from renda.suggestions import services
 from renda.suggestions.deadlines import add_months
 from renda.suggestions.models import Deadline, DeadlineKind, Kind, Rating, Status, Suggestion
-from tests.factories.suggestions import clerk_of, deputy_user, submitted
+from tests.factories.suggestions import clerk_of, deputy_user, entered_for_deputy, submitted
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -69,8 +69,9 @@ def test_full_lifecycle(world):
         assert "第五十一条" in reply_deadline.source
         opinion = deadline(s, DeadlineKind.OPINION)
         assert opinion.due_date == dt.date(2026, 2, 15)
-        assert opinion.settings_used == [{"key": "suggestions.co_handler_opinion_months", "value": 1,
-                                          "default": True, "set_at": "default"}]
+        assert opinion.settings_used == [
+            {"key": "suggestions.co_handler_opinion_months", "value": 1, "default": True, "set_at": "default"}
+        ]
         release_lead = deadline(s, DeadlineKind.RELEASE, lead)
         assert release_lead.due_date == dt.date(2026, 1, 25)
         assert release_lead.settings_used[0]["key"] == "suggestions.release_window_days"
@@ -78,18 +79,34 @@ def test_full_lifecycle(world):
 
     with at("2026-02-01"):
         co_assignment = s.assignments.get(unit=co)
-        services.co_handler_opinion_submit(actor=co_clerk, assignment=co_assignment, text="我局将配合做好路灯安装。")
+        services.co_handler_opinion_submit(
+            actor=co_clerk, assignment=co_assignment, text="我局将配合做好路灯安装。"
+        )
         assert deadline(s, DeadlineKind.OPINION).met_on == dt.date(2026, 2, 1)
 
     with at("2026-02-20"):
         with pytest.raises(ValidationError, match="沟通"):
-            services.reply_submit(actor=lead_clerk, suggestion=s, unit=lead, category="B", text="答复", signer="李局长")
-        services.contact_record_add(actor=lead_clerk, suggestion=s, unit=lead, contacted_on=dt.date(2026, 2, 20),
-                                    way="face", deputy_view="代表希望年内完成护栏安装。")
+            services.reply_submit(
+                actor=lead_clerk, suggestion=s, unit=lead, category="B", text="答复", signer="李局长"
+            )
+        services.contact_record_add(
+            actor=lead_clerk,
+            suggestion=s,
+            unit=lead,
+            contacted_on=dt.date(2026, 2, 20),
+            way="face",
+            deputy_view="代表希望年内完成护栏安装。",
+        )
 
     with at("2026-03-01"):
-        reply1 = services.reply_submit(actor=lead_clerk, suggestion=s, unit=lead, category="B",
-                                       text="护栏已列入今年计划。", signer="李局长")
+        reply1 = services.reply_submit(
+            actor=lead_clerk,
+            suggestion=s,
+            unit=lead,
+            category="B",
+            text="护栏已列入今年计划。",
+            signer="李局长",
+        )
         assert reply1.round == 1 and reply1.on_time and reply1.due_date == dt.date(2026, 4, 15)
         assert deadline(s, DeadlineKind.REPLY).met_on == dt.date(2026, 3, 1)
         s.refresh_from_db()
@@ -105,8 +122,9 @@ def test_full_lifecycle(world):
         assert rehandle.settings_used[0]["key"] == "suggestions.rehandle_months"
 
     with at("2026-03-30"):
-        reply2 = services.reply_submit(actor=lead_clerk, suggestion=s, unit=lead, category="A",
-                                       text="护栏已完工。", signer="李局长")
+        reply2 = services.reply_submit(
+            actor=lead_clerk, suggestion=s, unit=lead, category="A", text="护栏已完工。", signer="李局长"
+        )
         assert reply2.round == 2 and reply2.on_time and reply2.due_date == dt.date(2026, 4, 5)
         assert deadline(s, DeadlineKind.REHANDLE).met_on == dt.date(2026, 3, 30)
 
@@ -116,23 +134,38 @@ def test_full_lifecycle(world):
         assert s.status == Status.CLOSED and s.closed_on == dt.date(2026, 4, 2)
         assert s.category == "A" and s.rating == Rating.SATISFIED and s.replied_on_time
         with pytest.raises(ValidationError, match="已办结"):
-            services.reply_submit(actor=lead_clerk, suggestion=s, unit=lead, category="A", text="再答复",
-                                  signer="李局长")
+            services.reply_submit(
+                actor=lead_clerk, suggestion=s, unit=lead, category="A", text="再答复", signer="李局长"
+            )
 
-    actions = list(AuditEvent.objects.filter(object_type="suggestions.suggestion", object_id=str(s.pk))
-                   .values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(object_type="suggestions.suggestion", object_id=str(s.pk)).values_list(
+            "action", flat=True
+        )
+    )
     assert actions == [
-        "suggestion.submit", "suggestion.cosign", "suggestion.cosign", "suggestion.review", "suggestion.assign",
-        "suggestion.opinion", "suggestion.contact", "suggestion.reply", "suggestion.rate", "suggestion.reply",
+        "suggestion.submit",
+        "suggestion.cosign",
+        "suggestion.cosign",
+        "suggestion.review",
+        "suggestion.assign",
+        "suggestion.opinion",
+        "suggestion.contact",
+        "suggestion.reply",
+        "suggestion.rate",
+        "suggestion.reply",
         "suggestion.rate",
     ]
-    assert not Deadline.objects.filter(suggestion=s, met_on__isnull=True, kind__in=["reply", "opinion", "rehandle"]
-                                       ).exists()
+    assert not Deadline.objects.filter(
+        suggestion=s, met_on__isnull=True, kind__in=["reply", "opinion", "rehandle"]
+    ).exists()
 
 
 @pytest.mark.django_db
 def test_hard_matter_six_months_and_setting_override_recorded(world):
-    congress_setting_set(actor=world.users["admin"], congress=world.county, key="suggestions.rehandle_months", value=2)
+    congress_setting_set(
+        actor=world.users["admin"], congress=world.county, key="suggestions.rehandle_months", value=2
+    )
     with at("2026-08-31"):
         s = submitted(world)
         services.suggestion_review(actor=world.users["staff"], suggestion=s, decision="accept")
@@ -140,14 +173,25 @@ def test_hard_matter_six_months_and_setting_override_recorded(world):
         s.refresh_from_db()
         assert s.reply_due == dt.date(2027, 2, 28)  # six months, clamped to the month's end
         clerk = clerk_of(world, world.units[0])
-        services.contact_record_add(actor=clerk, suggestion=s, unit=world.units[0], contacted_on=dt.date(2026, 8, 31),
-                                    way="phone", deputy_view="同意")
-        services.reply_submit(actor=clerk, suggestion=s, unit=world.units[0], category="C", text="答复", signer="王")
-        services.feedback_submit(actor=world.users["deputy"], suggestion=s, rating="dissatisfied", comment="不行")
+        services.contact_record_add(
+            actor=clerk,
+            suggestion=s,
+            unit=world.units[0],
+            contacted_on=dt.date(2026, 8, 31),
+            way="phone",
+            deputy_view="同意",
+        )
+        services.reply_submit(
+            actor=clerk, suggestion=s, unit=world.units[0], category="C", text="答复", signer="王"
+        )
+        services.feedback_submit(
+            actor=world.users["deputy"], suggestion=s, rating="dissatisfied", comment="不行"
+        )
         rehandle = deadline(s, DeadlineKind.REHANDLE)
         assert rehandle.due_date == dt.date(2026, 10, 31)
-        assert rehandle.settings_used == [{"key": "suggestions.rehandle_months", "value": 2, "default": False,
-                                           "set_at": world.county.name}]
+        assert rehandle.settings_used == [
+            {"key": "suggestions.rehandle_months", "value": 2, "default": False, "set_at": world.county.name}
+        ]
 
 
 @pytest.mark.django_db
@@ -166,16 +210,16 @@ def test_motion_needs_ten_signers_and_conversion_reason(world):
         services.suggestion_review(actor=staff, suggestion=s, decision="register")
     with pytest.raises(ValidationError):
         services.suggestion_review(actor=staff, suggestion=s, decision="convert", reason="")
-    services.suggestion_review(actor=staff, suggestion=s, decision="convert", reason="联名人数不足，作为建议办理。")
+    services.suggestion_review(
+        actor=staff, suggestion=s, decision="convert", reason="联名人数不足，作为建议办理。"
+    )
     s.refresh_from_db()
     assert s.kind == Kind.SUGGESTION and s.submitted_kind == Kind.MOTION and s.status == Status.REVIEWED
 
 
 @pytest.mark.django_db
 def test_staff_enter_on_behalf_and_deputy_confirms(world):
-    s = services.suggestion_submit(actor=world.users["staff"], congress=world.county, title="关于增设公交线路的建议",
-                                   text="城东新区居民出行不便，建议增设公交线路。", field="transport",
-                                   submitter=world.deputies[0].person)
+    s = entered_for_deputy(world)
     assert s.on_behalf and s.status == Status.PENDING
     with pytest.raises(ValidationError):
         services.suggestion_confirm(actor=deputy_user(world, 1), suggestion=s)

@@ -24,12 +24,24 @@ def _assigned(world, unit, day):
 def _reply(world, s, unit, day, category, rating=None):
     clerk = clerk_of(world, unit)
     with at(day):
-        services.contact_record_add(actor=clerk, suggestion=s, unit=unit, contacted_on=dt.date.fromisoformat(day),
-                                    way="phone", deputy_view="同意")
-        services.reply_submit(actor=clerk, suggestion=s, unit=unit, category=category, text="答复", signer="局长")
+        services.contact_record_add(
+            actor=clerk,
+            suggestion=s,
+            unit=unit,
+            contacted_on=dt.date.fromisoformat(day),
+            way="phone",
+            deputy_view="同意",
+        )
+        services.reply_submit(
+            actor=clerk, suggestion=s, unit=unit, category=category, text="答复", signer="局长"
+        )
         if rating:
-            services.feedback_submit(actor=world.users["deputy"], suggestion=s, rating=rating,
-                                     comment="不满意" if rating == Rating.DISSATISFIED else "")
+            services.feedback_submit(
+                actor=world.users["deputy"],
+                suggestion=s,
+                rating=rating,
+                comment="不满意" if rating == Rating.DISSATISFIED else "",
+            )
 
 
 @pytest.fixture
@@ -50,8 +62,9 @@ def fixed(world):
 
 
 def _compute(world, by="year"):
-    return metrics.compute(congress_ids=[world.county.pk], congress=world.county, year=2026, group_by=by,
-                           today=REPORT_DATE)
+    return metrics.compute(
+        congress_ids=[world.county.pk], congress=world.county, year=2026, group_by=by, today=REPORT_DATE
+    )
 
 
 @pytest.mark.django_db
@@ -70,9 +83,13 @@ def test_rates_by_definition(fixed):
 @pytest.mark.django_db
 def test_variants_switch_by_setting(fixed):
     admin, county = fixed.users["admin"], fixed.county
-    congress_setting_set(actor=admin, congress=county, key="suggestions.completion_rate_variant", value="replied")
+    congress_setting_set(
+        actor=admin, congress=county, key="suggestions.completion_rate_variant", value="replied"
+    )
     congress_setting_set(actor=admin, congress=county, key="suggestions.resolution_rate_variant", value="ab")
-    congress_setting_set(actor=admin, congress=county, key="suggestions.satisfaction_rate_variant", value="satisfied")
+    congress_setting_set(
+        actor=admin, congress=county, key="suggestions.satisfaction_rate_variant", value="satisfied"
+    )
     result = _compute(fixed)
     assert result.total.rates["completion"] == pytest.approx(3 / 5)
     assert result.total.rates["resolution"] == pytest.approx(2 / 3)
@@ -98,8 +115,10 @@ def test_by_unit(fixed):
 @pytest.mark.django_db
 def test_unit_assessment_weights(fixed):
     weights = {"on_time": 1, "contact": 0, "category": 1, "satisfaction": 0, "rehandling": 0}
-    scores = {u.unit.name: u for u in metrics.unit_assessment(congress=fixed.county, year=2026, weights=weights,
-                                                              today=REPORT_DATE)}
+    scores = {
+        u.unit.name: u
+        for u in metrics.unit_assessment(congress=fixed.county, year=2026, weights=weights, today=REPORT_DATE)
+    }
     edu = scores["县教育局"]
     # on time 1/2; class points (A 1 + B 0.8) / 2 = 0.9 → (0.5 + 0.9) / 2 × 100 = 70
     assert edu.score == pytest.approx(70.0)

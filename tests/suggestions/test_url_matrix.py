@@ -2,7 +2,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from renda.suggestions import services
-from tests.factories.suggestions import assigned, clerk_of, deputy_user, replied, submitted
+from tests.factories.suggestions import (
+    assigned,
+    clerk_of,
+    deputy_user,
+    entered_for_deputy,
+    replied,
+    submitted,
+)
 from tests.permission_matrix import OFFICE, Case, check_case
 
 ADMIN_STAFF = frozenset({"admin", "staff"})
@@ -18,17 +25,19 @@ POSTED = (302,)
 
 def _cosign_target(w):
     other = deputy_user(w, 1)
-    s = services.suggestion_submit(actor=other, congress=w.county, title="关于修缮村级文化广场的建议",
-                                   text="村级文化广场设施老化，建议修缮并增加健身器材。", field="urban",
-                                   cosigner_ids=[w.deputies[0].person_id])
+    s = services.suggestion_submit(
+        actor=other,
+        congress=w.county,
+        title="关于修缮村级文化广场的建议",
+        text="村级文化广场设施老化，建议修缮并增加健身器材。",
+        field="urban",
+        cosigner_ids=[w.deputies[0].person_id],
+    )
     return {"pk": s.pk}
 
 
 def _on_behalf(w):
-    s = services.suggestion_submit(actor=w.users["staff"], congress=w.county, title="关于增设公交线路的建议",
-                                   text="城东新区居民出行不便，建议增设公交线路。", field="transport",
-                                   submitter=w.deputies[0].person)
-    return {"pk": s.pk}
+    return {"pk": entered_for_deputy(w).pk}
 
 
 def _attachment(w):
@@ -38,15 +47,21 @@ def _attachment(w):
 
 def _return_request(w):
     s = assigned(w)
-    row = services.return_request_submit(actor=clerk_of(w, w.units[0]), assignment=s.assignments.get(),
-                                         reason="职责不符")
+    row = services.return_request_submit(
+        actor=clerk_of(w, w.units[0]), assignment=s.assignments.get(), reason="职责不符"
+    )
     return {"pk": row.pk}
 
 
 def _round(w):
-    rnd = services.supervision_round_create(actor=w.users["staff"], congress=w.county, title="第一轮巡回督办",
-                                            planned_on=__import__("datetime").date(2026, 6, 1), leader="王主任",
-                                            units=w.units[:2])
+    rnd = services.supervision_round_create(
+        actor=w.users["staff"],
+        congress=w.county,
+        title="第一轮巡回督办",
+        planned_on=__import__("datetime").date(2026, 6, 1),
+        leader="王主任",
+        units=w.units[:2],
+    )
     return {"pk": rnd.pk}
 
 
@@ -68,39 +83,115 @@ CASES = [
     Case("suggestions:metrics", READERS),
     Case("suggestions:assessment", READERS),
     Case("suggestions:import", OFFICE),
-    Case("suggestions:record", COUNTY_READERS | {"deputy"}, kwargs=lambda w: {"person_id": w.deputies[0].person_id}),
+    Case(
+        "suggestions:record",
+        COUNTY_READERS | {"deputy"},
+        kwargs=lambda w: {"person_id": w.deputies[0].person_id},
+    ),
     Case("suggestions:rounds", READERS),
     Case("suggestions:round_new", OFFICE),
     Case("suggestions:round_detail", COUNTY_READERS, kwargs=_round),
     Case("suggestions:round_report", COUNTY_READERS, kwargs=_round),
     Case("suggestions:attachment", COUNTY_READERS | {"deputy"}, kwargs=_attachment),
-    Case("suggestions:return_request", UNIT_ONLY, method="post", ok_status=POSTED,
-         kwargs=lambda w: {"pk": assigned(w).assignments.get().pk}, data=lambda w: {"reason": "职责不符"}),
-    Case("suggestions:opinion", UNIT_ONLY, method="post", ok_status=POSTED,
-         kwargs=lambda w: {"pk": assigned(w).assignments.get().pk}, data=lambda w: {"text": "意见"}),
-    Case("suggestions:return_decide", ADMIN_STAFF, method="post", ok_status=POSTED, kwargs=_return_request,
-         data=lambda w: {"accept": "0", "reason": "职责相符"}),
+    Case(
+        "suggestions:return_request",
+        UNIT_ONLY,
+        method="post",
+        ok_status=POSTED,
+        kwargs=lambda w: {"pk": assigned(w).assignments.get().pk},
+        data=lambda w: {"reason": "职责不符"},
+    ),
+    Case(
+        "suggestions:opinion",
+        UNIT_ONLY,
+        method="post",
+        ok_status=POSTED,
+        kwargs=lambda w: {"pk": assigned(w).assignments.get().pk},
+        data=lambda w: {"text": "意见"},
+    ),
+    Case(
+        "suggestions:return_decide",
+        ADMIN_STAFF,
+        method="post",
+        ok_status=POSTED,
+        kwargs=_return_request,
+        data=lambda w: {"accept": "0", "reason": "职责相符"},
+    ),
     Case("suggestions:detail", ON_ASSIGNED, kwargs=lambda w: {"pk": assigned(w).pk}),
-    Case("suggestions:cosign", DEPUTY, method="post", ok_status=POSTED, kwargs=_cosign_target,
-         data=lambda w: {"accept": "1"}),
+    Case(
+        "suggestions:cosign",
+        DEPUTY,
+        method="post",
+        ok_status=POSTED,
+        kwargs=_cosign_target,
+        data=lambda w: {"accept": "1"},
+    ),
     Case("suggestions:confirm", DEPUTY, method="post", ok_status=POSTED, kwargs=_on_behalf),
-    Case("suggestions:rate", DEPUTY, method="post", ok_status=POSTED, kwargs=lambda w: {"pk": replied(w).pk},
-         data=lambda w: {"rating": "satisfied"}),
-    Case("suggestions:review", ADMIN_STAFF, method="post", ok_status=POSTED, kwargs=lambda w: {"pk": submitted(w).pk},
-         data=lambda w: {"decision": "accept"}),
-    Case("suggestions:merge", ADMIN_STAFF, method="post", ok_status=POSTED, kwargs=lambda w: {"pk": submitted(w).pk},
-         data=lambda w: {"duplicates": []}),
+    Case(
+        "suggestions:rate",
+        DEPUTY,
+        method="post",
+        ok_status=POSTED,
+        kwargs=lambda w: {"pk": replied(w).pk},
+        data=lambda w: {"rating": "satisfied"},
+    ),
+    Case(
+        "suggestions:review",
+        ADMIN_STAFF,
+        method="post",
+        ok_status=POSTED,
+        kwargs=lambda w: {"pk": submitted(w).pk},
+        data=lambda w: {"decision": "accept"},
+    ),
+    Case(
+        "suggestions:merge",
+        ADMIN_STAFF,
+        method="post",
+        ok_status=POSTED,
+        kwargs=lambda w: {"pk": submitted(w).pk},
+        data=lambda w: {"duplicates": []},
+    ),
     Case("suggestions:assign", ADMIN_STAFF, kwargs=lambda w: {"pk": submitted(w).pk}),
-    Case("suggestions:contact", UNIT_ONLY, method="post", ok_status=POSTED, kwargs=lambda w: {"pk": assigned(w).pk},
-         data=lambda w: {"unit": w.units[0].pk, "contacted_on": "", "way": "phone", "deputy_view": ""}),
-    Case("suggestions:reply", UNIT_ONLY, method="post", ok_status=POSTED, kwargs=lambda w: {"pk": assigned(w).pk},
-         data=lambda w: {"unit": w.units[0].pk, "category": ""}),
-    Case("suggestions:supervise", ADMIN_STAFF, method="post", ok_status=POSTED, kwargs=lambda w: {"pk": assigned(w).pk},
-         data=lambda w: {"supervisor": ""}),
-    Case("suggestions:note", COUNTY_READERS, method="post", ok_status=POSTED, kwargs=_key_supervised,
-         data=lambda w: {"text": ""}),
-    Case("suggestions:disclose", ADMIN_STAFF, method="post", ok_status=POSTED, kwargs=lambda w: {"pk": replied(w).pk},
-         data=lambda w: {"public": "1"}),
+    Case(
+        "suggestions:contact",
+        UNIT_ONLY,
+        method="post",
+        ok_status=POSTED,
+        kwargs=lambda w: {"pk": assigned(w).pk},
+        data=lambda w: {"unit": w.units[0].pk, "contacted_on": "", "way": "phone", "deputy_view": ""},
+    ),
+    Case(
+        "suggestions:reply",
+        UNIT_ONLY,
+        method="post",
+        ok_status=POSTED,
+        kwargs=lambda w: {"pk": assigned(w).pk},
+        data=lambda w: {"unit": w.units[0].pk, "category": ""},
+    ),
+    Case(
+        "suggestions:supervise",
+        ADMIN_STAFF,
+        method="post",
+        ok_status=POSTED,
+        kwargs=lambda w: {"pk": assigned(w).pk},
+        data=lambda w: {"supervisor": ""},
+    ),
+    Case(
+        "suggestions:note",
+        COUNTY_READERS,
+        method="post",
+        ok_status=POSTED,
+        kwargs=_key_supervised,
+        data=lambda w: {"text": ""},
+    ),
+    Case(
+        "suggestions:disclose",
+        ADMIN_STAFF,
+        method="post",
+        ok_status=POSTED,
+        kwargs=lambda w: {"pk": replied(w).pk},
+        data=lambda w: {"public": "1"},
+    ),
     Case("suggestions:reply_letter", ON_ASSIGNED, kwargs=lambda w: {"pk": replied(w).pk}),
 ]
 

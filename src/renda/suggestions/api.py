@@ -17,6 +17,7 @@ from renda.suggestions import metrics, selectors, services
 from renda.suggestions.models import Suggestion
 from renda.suggestions.rules import clerk_unit_ids, deputy_person_id
 from renda.suggestions.search import similar_suggestions
+from renda.suggestions.views.common import actor_of
 
 router = Router(tags=["suggestions"])
 
@@ -42,15 +43,29 @@ class SuggestionOut(Schema):
 
 def _out(s: Suggestion) -> SuggestionOut:
     return SuggestionOut(
-        id=s.pk, code=s.code, kind=s.kind, status=s.status, title=s.title, text=s.text, field=s.field, year=s.year,
-        congress=s.congress.name, deputy=s.submitter.name, lead_unit=s.lead_unit.organ.name if s.lead_unit else None,
-        assigned_on=s.assigned_on, reply_due=s.reply_due, category=s.category, rating=s.rating,
+        id=s.pk,
+        code=s.code,
+        kind=s.kind,
+        status=s.status,
+        title=s.title,
+        text=s.text,
+        field=s.field,
+        year=s.year,
+        congress=s.congress.name,
+        deputy=s.submitter.name,
+        lead_unit=s.lead_unit.organ.name if s.lead_unit else None,
+        assigned_on=s.assigned_on,
+        reply_due=s.reply_due,
+        category=s.category,
+        rating=s.rating,
         key_supervised=s.key_supervised,
     )
 
 
 def _get(request: HttpRequest, pk: int, perm: str = "suggestions.view") -> Suggestion:
-    s = get_object_or_404(Suggestion.objects.select_related("congress", "submitter", "lead_unit__organ"), pk=pk)
+    s = get_object_or_404(
+        Suggestion.objects.select_related("congress", "submitter", "lead_unit__organ"), pk=pk
+    )
     check(request, perm, s)
     return s
 
@@ -130,14 +145,15 @@ class PublicReplyOut(Schema):
 
 @router.get("/", response=list[SuggestionOut], summary="Suggestions the user may see")
 def list_suggestions(request: HttpRequest, year: int | None = None, status: str = "") -> list[SuggestionOut]:
-    user = request.user
+    user = actor_of(request)
     if user.has_perm("suggestions.view_list"):
-        qs = selectors.suggestion_list(user=user)  # type: ignore[arg-type]
+        qs = selectors.suggestion_list(user=user)
     elif deputy_person_id(user) is not None:
-        qs = selectors.my_suggestions(user=user)  # type: ignore[arg-type]
+        qs = selectors.my_suggestions(user=user)
     elif clerk_unit_ids(user):
-        qs = Suggestion.objects.filter(pk__in=selectors.unit_inbox(user=user).values("suggestion_id")).select_related(  # type: ignore[arg-type]
-            *selectors.BASE_RELATED)
+        qs = Suggestion.objects.filter(
+            pk__in=selectors.unit_inbox(user=user).values("suggestion_id")
+        ).select_related(*selectors.BASE_RELATED)
     else:
         raise PermissionDenied
     if year:
@@ -155,9 +171,17 @@ def submit(request: HttpRequest, body: SubmitIn) -> tuple[int, SuggestionOut]:
     congress = _congress_for(request)
     if congress is None:
         raise PermissionDenied
-    s = services.suggestion_submit(actor=request.user, congress=congress, title=body.title, text=body.text,  # type: ignore[arg-type]
-                                   field=body.field, kind=body.kind, period=body.period,
-                                   session_number=body.session_number, cosigner_ids=body.cosigner_ids)
+    s = services.suggestion_submit(
+        actor=actor_of(request),
+        congress=congress,
+        title=body.title,
+        text=body.text,
+        field=body.field,
+        kind=body.kind,
+        period=body.period,
+        session_number=body.session_number,
+        cosigner_ids=body.cosigner_ids,
+    )
     return 201, _out(s)
 
 
@@ -169,8 +193,10 @@ def similar(request: HttpRequest, q: str) -> list[SimilarOut]:
 
     congress = _congress_for(request) or congress
     ids = [congress.pk] if congress is not None and congress.pk in visible_congress_ids(request.user) else []
-    return [SimilarOut(id=s.pk, year=s.year, title=s.title, score=round(score, 3))
-            for s, score in similar_suggestions(congress_ids=ids, text=q, limit=5)]
+    return [
+        SimilarOut(id=s.pk, year=s.year, title=s.title, score=round(score, 3))
+        for s, score in similar_suggestions(congress_ids=ids, text=q, limit=5)
+    ]
 
 
 @router.get("/metrics", response=list[MetricOut], summary="Handling metrics (DOMAIN_RULES §2)")
@@ -179,18 +205,41 @@ def metrics_api(request: HttpRequest, year: int | None = None, by: str = "unit")
     congress = home_congress(request.user)
     if congress is None or by not in metrics.DIMENSIONS:
         raise PermissionDenied
-    result = metrics.compute(congress_ids=[congress.pk], congress=congress, year=year, group_by=by,
-                             today=timezone.localdate())
-    return [MetricOut(label=r.label, count=r.count, assigned=r.assigned, replied=r.replied, closed=r.closed,
-                      avg_days=r.avg_days, rates=r.rates) for r in [*result.rows, result.total]]
+    result = metrics.compute(
+        congress_ids=[congress.pk], congress=congress, year=year, group_by=by, today=timezone.localdate()
+    )
+    return [
+        MetricOut(
+            label=r.label,
+            count=r.count,
+            assigned=r.assigned,
+            replied=r.replied,
+            closed=r.closed,
+            avg_days=r.avg_days,
+            rates=r.rates,
+        )
+        for r in [*result.rows, result.total]
+    ]
 
 
-@router.get("/public/replies", response=list[PublicReplyOut], auth=None, summary="Replies disclosed to the public")
+@router.get(
+    "/public/replies", response=list[PublicReplyOut], auth=None, summary="Replies disclosed to the public"
+)
 def public_replies(request: HttpRequest, congress_id: int | None = None) -> list[PublicReplyOut]:
     qs = selectors.public_replies(congress_ids=[congress_id] if congress_id else None)
-    return [PublicReplyOut(suggestion_id=r.suggestion_id, title=r.suggestion.title, deputy=r.suggestion.submitter.name,
-                           congress=r.suggestion.congress.name, unit=r.unit.organ.name, category=r.category,
-                           replied_on=r.replied_on, text=r.text) for r in qs[:200]]
+    return [
+        PublicReplyOut(
+            suggestion_id=r.suggestion_id,
+            title=r.suggestion.title,
+            deputy=r.suggestion.submitter.name,
+            congress=r.suggestion.congress.name,
+            unit=r.unit.organ.name,
+            category=r.category,
+            replied_on=r.replied_on,
+            text=r.text,
+        )
+        for r in qs[:200]
+    ]
 
 
 @router.get("/{pk}", response=SuggestionOut, summary="One suggestion")
@@ -201,14 +250,16 @@ def get_suggestion(request: HttpRequest, pk: int) -> SuggestionOut:
 @router.post("/{pk}/cosign", response=SuggestionOut, summary="Confirm or decline joint signing")
 def cosign(request: HttpRequest, pk: int, body: CosignIn) -> SuggestionOut:
     s = _get(request, pk, "suggestions.cosign")
-    services.cosign_respond(actor=request.user, suggestion=s, accept=body.accept)  # type: ignore[arg-type]
+    services.cosign_respond(actor=actor_of(request), suggestion=s, accept=body.accept)
     return _out(_get(request, pk))
 
 
 @router.post("/{pk}/review", response=SuggestionOut, summary="Review (register, convert or accept)")
 def review(request: HttpRequest, pk: int, body: ReviewIn) -> SuggestionOut:
     s = _get(request, pk, "suggestions.manage")
-    services.suggestion_review(actor=request.user, suggestion=s, decision=body.decision, reason=body.reason)  # type: ignore[arg-type]
+    services.suggestion_review(
+        actor=actor_of(request), suggestion=s, decision=body.decision, reason=body.reason
+    )
     return _out(_get(request, pk))
 
 
@@ -219,8 +270,13 @@ def assign(request: HttpRequest, pk: int, body: AssignIn) -> SuggestionOut:
     lead = units.get(body.lead_unit_id)
     if lead is None:
         raise PermissionDenied
-    services.suggestion_assign(actor=request.user, suggestion=s, lead=lead,  # type: ignore[arg-type]
-                               co_handlers=[units[i] for i in body.co_handler_ids if i in units], hard=body.hard)
+    services.suggestion_assign(
+        actor=actor_of(request),
+        suggestion=s,
+        lead=lead,
+        co_handlers=[units[i] for i in body.co_handler_ids if i in units],
+        hard=body.hard,
+    )
     return _out(_get(request, pk))
 
 
@@ -233,21 +289,34 @@ def _clerk_unit(request: HttpRequest, unit_id: int) -> HandlingUnit:
 @router.post("/{pk}/contact", response=SuggestionOut, summary="Record contact with the deputy")
 def contact(request: HttpRequest, pk: int, body: ContactIn) -> SuggestionOut:
     s = _get(request, pk, "suggestions.handle")
-    services.contact_record_add(actor=request.user, suggestion=s, unit=_clerk_unit(request, body.unit_id),  # type: ignore[arg-type]
-                                contacted_on=body.contacted_on, way=body.way, deputy_view=body.deputy_view)
+    services.contact_record_add(
+        actor=actor_of(request),
+        suggestion=s,
+        unit=_clerk_unit(request, body.unit_id),
+        contacted_on=body.contacted_on,
+        way=body.way,
+        deputy_view=body.deputy_view,
+    )
     return _out(_get(request, pk))
 
 
 @router.post("/{pk}/reply", response=SuggestionOut, summary="Reply as the lead unit")
 def reply(request: HttpRequest, pk: int, body: ReplyIn) -> SuggestionOut:
     s = _get(request, pk, "suggestions.handle")
-    services.reply_submit(actor=request.user, suggestion=s, unit=_clerk_unit(request, body.unit_id),  # type: ignore[arg-type]
-                          category=body.category, text=body.text, signer=body.signer, is_public=body.is_public)
+    services.reply_submit(
+        actor=actor_of(request),
+        suggestion=s,
+        unit=_clerk_unit(request, body.unit_id),
+        category=body.category,
+        text=body.text,
+        signer=body.signer,
+        is_public=body.is_public,
+    )
     return _out(_get(request, pk))
 
 
 @router.post("/{pk}/rate", response=SuggestionOut, summary="The deputy rates the reply")
 def rate(request: HttpRequest, pk: int, body: RateIn) -> SuggestionOut:
     s = _get(request, pk, "suggestions.rate")
-    services.feedback_submit(actor=request.user, suggestion=s, rating=body.rating, comment=body.comment)  # type: ignore[arg-type]
+    services.feedback_submit(actor=actor_of(request), suggestion=s, rating=body.rating, comment=body.comment)
     return _out(_get(request, pk))

@@ -16,45 +16,56 @@ from renda.core.rule_settings import define_setting, setting_value
 
 # --- settings (DOMAIN_RULES.md §2 rows marked 'setting') ----------------------------------
 OPINION_MONTHS = define_setting(
-    "suggestions.co_handler_opinion_months", default=1,
+    "suggestions.co_handler_opinion_months",
+    default=1,
     label=_("Co-handler's written opinion to the lead unit, months after assignment"),
     source="福建省、宁波市代表建议办理办法",
 )
 RELEASE_DAYS = define_setting(
-    "suggestions.release_window_days", default=10,
+    "suggestions.release_window_days",
+    default=10,
     label=_("A unit may ask to be released within this many days of receiving the assignment"),
     source="地方代表建议办理办法（5–10日）",
 )
 REHANDLE_MONTHS = define_setting(
-    "suggestions.rehandle_months", default=1,
+    "suggestions.rehandle_months",
+    default=1,
     label=_("New reply after a dissatisfied rating, months"),
     source="浙江1个月，重庆2个月，四川3个月",
 )
 REPLY_CLASSES = define_setting(
-    "suggestions.reply_classes", default="four",
+    "suggestions.reply_classes",
+    default="four",
     label=_("Reply classes"),
     source="全国人大常委会办公厅代表建议办理规定",
     choices=(("four", _("Four classes A/B/C/D")), ("three", _("Three classes A/B/C"))),
 )
 REMIND_DAYS = define_setting(
-    "suggestions.remind_days_before", default=7,
+    "suggestions.remind_days_before",
+    default=7,
     label=_("Remind handling units this many days before a due date"),
     source="本平台默认",
 )
 COMPLETION_VARIANT = define_setting(
-    "suggestions.completion_rate_variant", default="within_limit",
+    "suggestions.completion_rate_variant",
+    default="within_limit",
     label=_("Completion rate counts"),
     source="DOMAIN_RULES.md §2",
-    choices=(("within_limit", _("replied within the limit ÷ assigned")), ("replied", _("replied ÷ assigned"))),
+    choices=(
+        ("within_limit", _("replied within the limit ÷ assigned")),
+        ("replied", _("replied ÷ assigned")),
+    ),
 )
 RESOLUTION_VARIANT = define_setting(
-    "suggestions.resolution_rate_variant", default="a",
+    "suggestions.resolution_rate_variant",
+    default="a",
     label=_("Resolution rate counts"),
     source="DOMAIN_RULES.md §2",
     choices=(("a", _("class A ÷ replied")), ("ab", _("class A + B ÷ replied (adoption rate)"))),
 )
 SATISFACTION_VARIANT = define_setting(
-    "suggestions.satisfaction_rate_variant", default="both",
+    "suggestions.satisfaction_rate_variant",
+    default="both",
     label=_("Satisfaction rate counts"),
     source="DOMAIN_RULES.md §2",
     choices=(("both", _("satisfied + basically satisfied ÷ rated")), ("satisfied", _("satisfied ÷ rated"))),
@@ -112,22 +123,37 @@ def reply_due(*, assigned_on: dt.date, hard: bool) -> DueDate:
 def opinion_due(*, congress: Congress, assigned_on: dt.date) -> DueDate:
     value = setting_value(congress, OPINION_MONTHS.key)
     months = int(value.value)
-    return DueDate(add_months(assigned_on, months), assigned_on, f"协办单位自交办之日起{months}个月内向主办单位提出书面意见",
-                   value.source, [value.as_record()])
+    return DueDate(
+        add_months(assigned_on, months),
+        assigned_on,
+        f"协办单位自交办之日起{months}个月内向主办单位提出书面意见",
+        value.source,
+        [value.as_record()],
+    )
 
 
 def release_window(*, congress: Congress, received_on: dt.date) -> DueDate:
     value = setting_value(congress, RELEASE_DAYS.key)
     days = int(value.value)
-    return DueDate(received_on + dt.timedelta(days=days), received_on, f"收到交办之日起{days}日内申请退回",
-                   value.source, [value.as_record()])
+    return DueDate(
+        received_on + dt.timedelta(days=days),
+        received_on,
+        f"收到交办之日起{days}日内申请退回",
+        value.source,
+        [value.as_record()],
+    )
 
 
 def rehandle_due(*, congress: Congress, rated_on: dt.date) -> DueDate:
     value = setting_value(congress, REHANDLE_MONTHS.key)
     months = int(value.value)
-    return DueDate(add_months(rated_on, months), rated_on, f"代表不满意的，{months}个月内重新办理并答复",
-                   value.source, [value.as_record()])
+    return DueDate(
+        add_months(rated_on, months),
+        rated_on,
+        f"代表不满意的，{months}个月内重新办理并答复",
+        value.source,
+        [value.as_record()],
+    )
 
 
 def reply_classes(congress: Congress) -> tuple[tuple[str, Any], ...]:

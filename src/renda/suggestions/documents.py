@@ -24,11 +24,17 @@ def office_name(congress: Congress) -> str:
 def reply_letter(reply: Reply) -> bytes:
     s: Suggestion = reply.suggestion
     unit = reply.unit.organ.name
-    doc = OfficialDocument(f"关于{s.title}的答复" if not s.title.startswith("关于") else f"对{s.title}的答复",
-                           issuer=unit, doc_number=f"{s.year}年第{s.code}号")
+    doc = OfficialDocument(
+        f"关于{s.title}的答复" if not s.title.startswith("关于") else f"对{s.title}的答复",
+        issuer=unit,
+        doc_number=f"{s.year}年第{s.code}号",
+    )
     doc.salutation(f"{s.submitter.name}代表：")
-    doc.paragraph(f"您提出的《{s.title}》（第{s.code}号）收悉。" + ("经重新办理，" if reply.round == 2 else "")
-                  + "现答复如下：")
+    doc.paragraph(
+        f"您提出的《{s.title}》（第{s.code}号）收悉。"
+        + ("经重新办理，" if reply.round == 2 else "")
+        + "现答复如下："
+    )
     for part in reply.text.splitlines():
         if part.strip():
             doc.paragraph(part.strip())
@@ -40,16 +46,24 @@ def reply_letter(reply: Reply) -> bytes:
     return doc.to_bytes()
 
 
-def assignment_notice(*, congress: Congress, unit: HandlingUnit, assignments: Sequence[Assignment],
-                      day: dt.date) -> bytes:
+def assignment_notice(
+    *, congress: Congress, unit: HandlingUnit, assignments: Sequence[Assignment], day: dt.date
+) -> bytes:
     doc = OfficialDocument("关于交办代表建议的通知", issuer=office_name(congress))
     doc.salutation(f"{unit.organ.name}：")
-    doc.paragraph(f"现将{len(assignments)}件代表建议交由你单位办理。请按照《代表法》第五十一条的规定，"
-                  "自交办之日起三个月内（重大或复杂事项六个月内）办理完毕并书面答复代表；"
-                  "答复前应与代表联系沟通，充分听取意见。协办单位应在规定期限内向主办单位提出书面协办意见。")
+    doc.paragraph(
+        f"现将{len(assignments)}件代表建议交由你单位办理。请按照《代表法》第五十一条的规定，"
+        "自交办之日起三个月内（重大或复杂事项六个月内）办理完毕并书面答复代表；"
+        "答复前应与代表联系沟通，充分听取意见。协办单位应在规定期限内向主办单位提出书面协办意见。"
+    )
     rows = [
-        (a.suggestion.code, a.suggestion.title, a.suggestion.submitter.name,
-         "主办" if a.role == UnitRole.LEAD else "协办", cn_date(a.due_date))
+        (
+            a.suggestion.code,
+            a.suggestion.title,
+            a.suggestion.submitter.name,
+            "主办" if a.role == UnitRole.LEAD else "协办",
+            cn_date(a.due_date),
+        )
         for a in assignments
     ]
     doc.table(["编号", "标题", "领衔代表", "承办方式", "期限"], rows)
@@ -60,7 +74,9 @@ def assignment_notice(*, congress: Congress, unit: HandlingUnit, assignments: Se
 def round_report(rnd: SupervisionRound, visits: Sequence[dict[str, object]]) -> bytes:
     doc = OfficialDocument(f"关于{rnd.title}情况的报告", issuer=office_name(rnd.congress))
     led = f"，由{rnd.leader}带队" if rnd.leader else ""
-    doc.paragraph(f"{cn_date(rnd.planned_on)}{led}，对{len(visits)}个承办单位开展代表建议巡回集中督办。情况如下：")
+    doc.paragraph(
+        f"{cn_date(rnd.planned_on)}{led}，对{len(visits)}个承办单位开展代表建议巡回集中督办。情况如下："
+    )
     for index, item in enumerate(visits, start=1):
         visit: RoundVisit = item["visit"]  # type: ignore[assignment]
         open_items: list[Suggestion] = item["open"]  # type: ignore[assignment]

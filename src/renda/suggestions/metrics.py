@@ -84,17 +84,32 @@ def definitions(congress: Congress | None) -> list[Definition]:
     v = _variants(congress)
     rec = v["records"]
     return [
-        Definition("completion", _("Completion rate"),
-                   _("replied within the limit ÷ assigned") if v["completion"] == "within_limit"
-                   else _("replied ÷ assigned"), rec.get("completion")),
-        Definition("resolution", _("Resolution rate"),
-                   _("class A ÷ replied") if v["resolution"] == "a" else _("class A + B ÷ replied (adoption rate)"),
-                   rec.get("resolution")),
-        Definition("satisfaction", _("Satisfaction rate"),
-                   _("(satisfied + basically satisfied) ÷ rated") if v["satisfaction"] == "both"
-                   else _("satisfied ÷ rated"), rec.get("satisfaction")),
+        Definition(
+            "completion",
+            _("Completion rate"),
+            _("replied within the limit ÷ assigned")
+            if v["completion"] == "within_limit"
+            else _("replied ÷ assigned"),
+            rec.get("completion"),
+        ),
+        Definition(
+            "resolution",
+            _("Resolution rate"),
+            _("class A ÷ replied") if v["resolution"] == "a" else _("class A + B ÷ replied (adoption rate)"),
+            rec.get("resolution"),
+        ),
+        Definition(
+            "satisfaction",
+            _("Satisfaction rate"),
+            _("(satisfied + basically satisfied) ÷ rated")
+            if v["satisfaction"] == "both"
+            else _("satisfied ÷ rated"),
+            rec.get("satisfaction"),
+        ),
         Definition("contact", _("Contact rate"), _("replies with a recorded contact ÷ replied")),
-        Definition("on_time", _("On-time reply rate"), _("replied within the limit ÷ due by the reporting date")),
+        Definition(
+            "on_time", _("On-time reply rate"), _("replied within the limit ÷ due by the reporting date")
+        ),
         Definition("avg_days", _("Average days to reply"), _("mean of (first reply date − assignment date)")),
     ]
 
@@ -132,8 +147,16 @@ def _aggregates(today: dt.date) -> dict[str, Any]:
     }
 
 
-def compute(*, congress_ids: list[int], congress: Congress | None, year: int | None, group_by: str,
-            today: dt.date, unit_id: int | None = None, field_value: str = "") -> MetricsResult:
+def compute(
+    *,
+    congress_ids: list[int],
+    congress: Congress | None,
+    year: int | None,
+    group_by: str,
+    today: dt.date,
+    unit_id: int | None = None,
+    field_value: str = "",
+) -> MetricsResult:
     """Rows per value of ``group_by`` plus a total row, for suggestions and motions counted in
     ``year`` (all years when None). ``today`` is the reporting date of the on-time rate."""
     column, _label = DIMENSIONS[group_by]
@@ -183,7 +206,9 @@ class UnitScore:
 CATEGORY_POINTS = {"A": 1.0, "B": 0.8, "C": 0.6, "D": 0.4}
 
 
-def unit_assessment(*, congress: Congress, year: int, weights: dict[str, int], today: dt.date) -> list[UnitScore]:
+def unit_assessment(
+    *, congress: Congress, year: int, weights: dict[str, int], today: dt.date
+) -> list[UnitScore]:
     """绩效考核: per lead unit, each part scored 0..1, combined with the staff's weights.
     Parts: on-time reply, contact, reply class (A 1, B 0.8, C 0.6, D 0.4), satisfaction, and not
     needing re-handling."""

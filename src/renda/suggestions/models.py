@@ -58,9 +58,12 @@ class Rating(models.TextChoices):
 
 
 class Suggestion(models.Model):
-    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT, related_name="+")
-    term = models.ForeignKey(Term, verbose_name=_("term"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
+    congress = models.ForeignKey(
+        Congress, verbose_name=_("congress"), on_delete=models.PROTECT, related_name="+"
+    )
+    term = models.ForeignKey(
+        Term, verbose_name=_("term"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SUGGESTION)
     # Kind as submitted: a motion turned into a suggestion keeps "motion" here.
     submitted_kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SUGGESTION)
@@ -71,22 +74,30 @@ class Suggestion(models.Model):
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"))
     field = models.CharField(_("field"), max_length=20, choices=Field.choices, default=Field.OTHER)
-    submitter = models.ForeignKey(Person, verbose_name=_("lead deputy"), on_delete=models.PROTECT,
-                                  related_name="suggestions")
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    submitter = models.ForeignKey(
+        Person, verbose_name=_("lead deputy"), on_delete=models.PROTECT, related_name="suggestions"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     on_behalf = models.BooleanField(_("entered by staff"), default=False)
-    confirmed_at = models.DateTimeField(null=True, blank=True)  # the deputy's confirmation (staff-entered ones)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING,
-                              db_index=True)
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True
+    )  # the deputy's confirmation (staff-entered ones)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
     review_reason = models.TextField(_("review reason"), blank=True)
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="merged_ones")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_ones"
+    )
     is_hard = models.BooleanField(_("broad or hard matter"), default=False)
     is_public = models.BooleanField(_("public"), default=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # Denormalised by the services for the metrics (one aggregate query per page).
-    lead_unit = models.ForeignKey(HandlingUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    lead_unit = models.ForeignKey(
+        HandlingUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     assigned_on = models.DateField(_("assigned on"), null=True, blank=True)
     reply_due = models.DateField(_("reply due"), null=True, blank=True)
     first_replied_on = models.DateField(null=True, blank=True)
@@ -106,10 +117,16 @@ class Suggestion(models.Model):
         verbose_name_plural = _("suggestions")
         ordering = ["-year", "-number", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["congress", "year", "kind", "number"], condition=Q(number__isnull=False),
-                                    name="suggestion_unique_number"),
-            models.UniqueConstraint(fields=["congress", "import_key"], condition=~Q(import_key=""),
-                                    name="suggestion_unique_import_key"),
+            models.UniqueConstraint(
+                fields=["congress", "year", "kind", "number"],
+                condition=Q(number__isnull=False),
+                name="suggestion_unique_number",
+            ),
+            models.UniqueConstraint(
+                fields=["congress", "import_key"],
+                condition=~Q(import_key=""),
+                name="suggestion_unique_import_key",
+            ),
         ]
         indexes = [
             models.Index(fields=["congress", "year", "status"], name="suggestion_year_idx"),
@@ -166,10 +183,16 @@ class Assignment(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["suggestion", "unit"], condition=Q(is_active=True),
-                                    name="assignment_one_active_per_unit"),
-            models.UniqueConstraint(fields=["suggestion"], condition=Q(is_active=True, role="lead"),
-                                    name="assignment_one_active_lead"),
+            models.UniqueConstraint(
+                fields=["suggestion", "unit"],
+                condition=Q(is_active=True),
+                name="assignment_one_active_per_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["suggestion"],
+                condition=Q(is_active=True, role="lead"),
+                name="assignment_one_active_lead",
+            ),
         ]
         indexes = [models.Index(fields=["unit", "is_active"], name="assignment_unit_idx")]
 
@@ -189,8 +212,9 @@ class Deadline(models.Model):
     (see ``deadlines.py``). Reminders mark it so that re-running the reminder job sends nothing twice."""
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="deadlines")
-    assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.CASCADE,
-                                   related_name="deadlines")
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="deadlines"
+    )
     kind = models.CharField(max_length=20, choices=DeadlineKind.choices)
     start_date = models.DateField()
     due_date = models.DateField(db_index=True)
@@ -228,8 +252,9 @@ class ReturnRequest(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_on = models.DateField()
     status = models.CharField(max_length=20, choices=ReturnStatus.choices, default=ReturnStatus.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decision_reason = models.TextField(blank=True)
 
     def __str__(self) -> str:
@@ -282,8 +307,9 @@ class Reply(models.Model):
     due_date = models.DateField()
     on_time = models.BooleanField()
     is_public = models.BooleanField(default=False)
-    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     settings_used = models.JSONField(default=list, blank=True)
 
     class Meta:
@@ -301,8 +327,9 @@ class Feedback(models.Model):
     rating = models.CharField(max_length=30, choices=Rating.choices)
     comment = models.TextField(blank=True)
     rated_on = models.DateField()
-    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+")
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"feedback {self.reply_id} {self.rating}"
@@ -314,11 +341,14 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 class Attachment(models.Model):
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="attachments")
-    reply = models.ForeignKey(Reply, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    reply = models.ForeignKey(
+        Reply, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
     file = models.FileField(upload_to=attachment_path)
     name = models.CharField(max_length=200)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -379,7 +409,9 @@ class AssessmentWeights(models.Model):
     category = models.PositiveSmallIntegerField(default=20)
     satisfaction = models.PositiveSmallIntegerField(default=25)
     rehandling = models.PositiveSmallIntegerField(default=10)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"weights {self.congress_id}"

@@ -13,6 +13,8 @@ register(
     NavItem(_("Overdue"), "suggestions:overdue", "suggestions.manage", "alarm", 35, GROUP),
     NavItem(_("Handling metrics"), "suggestions:metrics", "suggestions.view_metrics", "bar-chart", 36, GROUP),
     NavItem(_("Unit assessment"), "suggestions:assessment", "suggestions.view_metrics", "award", 37, GROUP),
-    NavItem(_("Supervision rounds"), "suggestions:rounds", "suggestions.view_round", "signpost-split", 38, GROUP),
+    NavItem(
+        _("Supervision rounds"), "suggestions:rounds", "suggestions.view_round", "signpost-split", 38, GROUP
+    ),
     NavItem(_("Import earlier suggestions"), "suggestions:import", "suggestions.manage", "upload", 39, GROUP),
 )

@@ -32,7 +32,7 @@ def deputy_person_id(user: Any) -> int | None:
         person = Person.objects.filter(user=user).values_list("pk", flat=True).first()
         has_mandate = person is not None and DeputyMandate.objects.filter(person_id=person).exists()
         user._renda_deputy_person = person if has_mandate else None
-    return user._renda_deputy_person  # type: ignore[no-any-return]
+    return user._renda_deputy_person
 
 
 @rules.predicate
@@ -66,7 +66,9 @@ def follows_merged(user: Any, obj: Any) -> bool:
 @rules.predicate
 def unit_assigned(user: Any, obj: Any) -> bool:
     units = clerk_unit_ids(user)
-    return obj is not None and bool(units) and obj.assignments.filter(unit_id__in=units, is_active=True).exists()
+    return (
+        obj is not None and bool(units) and obj.assignments.filter(unit_id__in=units, is_active=True).exists()
+    )
 
 
 @rules.predicate
@@ -79,7 +81,9 @@ readers_in_scope = (is_office_staff | is_leader) & object_in_scope
 
 rules.add_perm("suggestions.submit", is_deputy_person | is_office_staff)
 rules.add_perm("suggestions.view_mine", is_deputy_person)
-rules.add_perm("suggestions.view", readers_in_scope | is_submitter | is_cosigner | follows_merged | unit_assigned)
+rules.add_perm(
+    "suggestions.view", readers_in_scope | is_submitter | is_cosigner | follows_merged | unit_assigned
+)
 rules.add_perm("suggestions.cosign", is_cosigner)
 rules.add_perm("suggestions.confirm", is_submitter)
 rules.add_perm("suggestions.rate", is_submitter)

@@ -20,8 +20,46 @@ from renda.suggestions.models import SearchToken, Status, Suggestion
 jieba.setLogLevel(logging.WARNING)
 
 STOPWORDS = frozenset(
-    "建议 关于 进一步 加强 问题 我们 他们 一个 没有 可以 进行 目前 存在 提高 工作 相关 部门 有关 以及 "
-    "因此 由于 但是 如果 希望 需要 应该 通过 已经 不断 方面 情况 今年 去年 我县 全县 群众 解决 尽快".split()
+    [
+        "建议",
+        "关于",
+        "进一步",
+        "加强",
+        "问题",
+        "我们",
+        "他们",
+        "一个",
+        "没有",
+        "可以",
+        "进行",
+        "目前",
+        "存在",
+        "提高",
+        "工作",
+        "相关",
+        "部门",
+        "有关",
+        "以及",
+        "因此",
+        "由于",
+        "但是",
+        "如果",
+        "希望",
+        "需要",
+        "应该",
+        "通过",
+        "已经",
+        "不断",
+        "方面",
+        "情况",
+        "今年",
+        "去年",
+        "我县",
+        "全县",
+        "群众",
+        "解决",
+        "尽快",
+    ]
 )
 _WORD = re.compile(r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9]+$")
 MAX_QUERY_TOKENS = 12
@@ -30,7 +68,9 @@ MAX_DF_SHARE = 0.2
 
 
 def tokens(text: str) -> list[str]:
-    return [w for w in jieba.lcut(text) if len(w) >= 2 and len(w) <= 40 and w not in STOPWORDS and _WORD.match(w)]
+    return [
+        w for w in jieba.lcut(text) if len(w) >= 2 and len(w) <= 40 and w not in STOPWORDS and _WORD.match(w)
+    ]
 
 
 def document_tokens(title: str, text: str) -> Counter[str]:
@@ -42,8 +82,10 @@ def document_tokens(title: str, text: str) -> Counter[str]:
 
 def token_rows(suggestion: Suggestion) -> list[SearchToken]:
     counts = document_tokens(suggestion.title, suggestion.text)
-    return [SearchToken(congress_id=suggestion.congress_id, suggestion_id=suggestion.pk, token=w, tf=min(n, 255))
-            for w, n in counts.items()]
+    return [
+        SearchToken(congress_id=suggestion.congress_id, suggestion_id=suggestion.pk, token=w, tf=min(n, 255))
+        for w, n in counts.items()
+    ]
 
 
 def index_suggestion(suggestion: Suggestion) -> None:
@@ -57,7 +99,9 @@ class Scored:
     score: float
 
 
-def _scored(congress_ids: Iterable[int], text: str, limit: int, exclude_ids: Iterable[int] = ()) -> list[Scored]:
+def _scored(
+    congress_ids: Iterable[int], text: str, limit: int, exclude_ids: Iterable[int] = ()
+) -> list[Scored]:
     congress_ids = list(congress_ids)
     query = Counter(tokens(text))
     if not query or not congress_ids:
@@ -68,7 +112,9 @@ def _scored(congress_ids: Iterable[int], text: str, limit: int, exclude_ids: Ite
     words = [w for w, _n in query.most_common(64)]
     df = dict(
         SearchToken.objects.filter(congress_id__in=congress_ids, token__in=words)
-        .values("token").annotate(n=Count("id")).values_list("token", "n")
+        .values("token")
+        .annotate(n=Count("id"))
+        .values_list("token", "n")
     )
     weights = {}
     for word, n in df.items():
@@ -90,30 +136,42 @@ def _scored(congress_ids: Iterable[int], text: str, limit: int, exclude_ids: Ite
     return [Scored(r["suggestion_id"], min(1.0, r["score"] / best)) for r in rows]
 
 
-def similar_suggestions(*, congress_ids: Iterable[int], text: str, limit: int = 5,
-                        exclude_ids: Iterable[int] = ()) -> list[tuple[Suggestion, float]]:
+def similar_suggestions(
+    *, congress_ids: Iterable[int], text: str, limit: int = 5, exclude_ids: Iterable[int] = ()
+) -> list[tuple[Suggestion, float]]:
     """The earlier suggestions most like ``text`` with a score in 0..1, best first."""
     scored = _scored(congress_ids, text, limit, exclude_ids)
-    by_id = Suggestion.objects.select_related("submitter", "lead_unit__organ").in_bulk([s.suggestion_id for s in scored])
+    by_id = Suggestion.objects.select_related("submitter", "lead_unit__organ").in_bulk(
+        [s.suggestion_id for s in scored]
+    )
     return [(by_id[s.suggestion_id], s.score) for s in scored if s.suggestion_id in by_id]
 
 
 def suggest_lead_units(*, suggestion: Suggestion, limit: int = 3) -> list[tuple[HandlingUnit, float]]:
     """Likely lead units from the units that led the most similar earlier suggestions; the score is
     each unit's share of the similarity mass. Staff decide."""
-    scored = _scored([suggestion.congress_id], f"{suggestion.title} {suggestion.title} {suggestion.text}", 40,
-                     [suggestion.pk])
+    scored = _scored(
+        [suggestion.congress_id],
+        f"{suggestion.title} {suggestion.title} {suggestion.text}",
+        40,
+        [suggestion.pk],
+    )
     leads = dict(
         Suggestion.objects.filter(pk__in=[s.suggestion_id for s in scored], lead_unit__isnull=False)
-        .exclude(status=Status.MERGED).values_list("pk", "lead_unit_id")
+        .exclude(status=Status.MERGED)
+        .values_list("pk", "lead_unit_id")
     )
-    mass: Counter[int] = Counter()
+    mass: dict[int, float] = {}
     for s in scored:
         unit_id = leads.get(s.suggestion_id)
         if unit_id is not None:
-            mass[unit_id] += s.score
+            mass[unit_id] = mass.get(unit_id, 0.0) + s.score
     total = sum(mass.values())
     if not total:
         return []
     units = HandlingUnit.objects.select_related("organ").in_bulk(list(mass))
-    return [(units[uid], round(m / total, 3)) for uid, m in mass.most_common(limit) if uid in units]
+    return [
+        (units[uid], round(m / total, 3))
+        for uid, m in sorted(mass.items(), key=lambda kv: -kv[1])[:limit]
+        if uid in units
+    ]

@@ -23,8 +23,15 @@ def suggestion_todos(user: User) -> list[Todo]:
     if clerk_unit_ids(user):
         for a in selectors.unit_inbox(user=user)[:LIMIT]:
             if a.suggestion.status != "replied":
-                items.append(Todo(a.suggestion.title, _url(a.suggestion_id), _("Handle suggestion"), a.current_due,
-                                  a.suggestion.congress.name))
+                items.append(
+                    Todo(
+                        a.suggestion.title,
+                        _url(a.suggestion_id),
+                        _("Handle suggestion"),
+                        a.current_due,  # type: ignore[attr-defined]
+                        a.suggestion.congress.name,
+                    )
+                )
     if deputy_person_id(user) is not None:
         for c in selectors.awaiting_cosign(user=user)[:LIMIT]:
             items.append(Todo(c.suggestion.title, _url(c.suggestion_id), _("Confirm joint signing")))
@@ -37,8 +44,13 @@ def suggestion_todos(user: User) -> list[Todo]:
             label = _("Review") if s.status == "submitted" else _("Assign")
             items.append(Todo(s.title, _url(s.pk), label, None, s.congress.name))
         for r in selectors.pending_returns(user=user).select_related("assignment__suggestion")[:LIMIT]:
-            items.append(Todo(r.assignment.suggestion.title, _url(r.assignment.suggestion_id),
-                              _("Decide release request")))
+            items.append(
+                Todo(
+                    r.assignment.suggestion.title,
+                    _url(r.assignment.suggestion_id),
+                    _("Decide release request"),
+                )
+            )
     return items
 
 

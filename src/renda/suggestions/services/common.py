@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,7 +17,7 @@ from renda.suggestions.deadlines import DueDate
 from renda.suggestions.models import Assignment, Deadline, Suggestion
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     raise ValidationError(message)
 
 
@@ -30,32 +30,54 @@ def detail_url(suggestion: Suggestion) -> str:
 
 
 def clerks_of(unit_ids: Iterable[int]) -> list[User]:
-    return [row.user for row in HandlingUnitContact.objects.filter(unit_id__in=list(unit_ids)).select_related("user")]
+    return [
+        row.user
+        for row in HandlingUnitContact.objects.filter(unit_id__in=list(unit_ids)).select_related("user")
+    ]
 
 
 def staff_of(congress: Congress) -> list[User]:
-    return list(User.objects.filter(role_grants__congress=congress,
-                                    role_grants__role__in=[Role.STAFF, Role.TOWNSHIP_STAFF]).distinct())
+    return list(
+        User.objects.filter(
+            role_grants__congress=congress, role_grants__role__in=[Role.STAFF, Role.TOWNSHIP_STAFF]
+        ).distinct()
+    )
 
 
 def user_of(person: Person | None) -> list[User]:
-    return [person.user] if person is not None and person.user_id else []
+    return [person.user] if person is not None and person.user is not None else []
 
 
-def notify_on_commit(*, recipients: list[User], congress: Congress, kind: str, title: str, body: str = "",
-                     url: str = "") -> None:
+def notify_on_commit(
+    *, recipients: list[User], congress: Congress, kind: str, title: str, body: str = "", url: str = ""
+) -> None:
     if not recipients:
         return
-    transaction.on_commit(lambda: notification_send(
-        actor=None, recipients=recipients, kind=kind, title=title, body=body, url=url, congress=congress,
-    ))
+    transaction.on_commit(
+        lambda: notification_send(
+            actor=None,
+            recipients=recipients,
+            kind=kind,
+            title=title,
+            body=body,
+            url=url,
+            congress=congress,
+        )
+    )
 
 
-def deadline_create(*, suggestion: Suggestion, kind: str, due: DueDate,
-                    assignment: Assignment | None = None) -> Deadline:
+def deadline_create(
+    *, suggestion: Suggestion, kind: str, due: DueDate, assignment: Assignment | None = None
+) -> Deadline:
     return Deadline.objects.create(
-        suggestion=suggestion, assignment=assignment, kind=kind, start_date=due.start, due_date=due.due,
-        rule=due.rule, source=due.source, settings_used=due.settings_used,
+        suggestion=suggestion,
+        assignment=assignment,
+        kind=kind,
+        start_date=due.start,
+        due_date=due.due,
+        rule=due.rule,
+        source=due.source,
+        settings_used=due.settings_used,
     )
 
 
@@ -68,7 +90,6 @@ def check_date(day: dt.date | None, today: dt.date, *, not_before: dt.date | Non
 
     if day is None:
         fail(_("Please enter a date."))
-    assert day is not None
     if day > today:
         fail(_("The date may not be in the future."))
     if not_before is not None and day < not_before:

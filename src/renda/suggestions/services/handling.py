@@ -59,14 +59,16 @@ class AssignPlan:
 def _make_assignment(s: Suggestion, unit: HandlingUnit, role: str, today: dt.date) -> Assignment:
     if role == UnitRole.LEAD:
         reply = deadlines.reply_due(assigned_on=today, hard=s.is_hard)
-        assignment = Assignment.objects.create(suggestion=s, unit=unit, role=role, assigned_on=today,
-                                               due_date=reply.due)
+        assignment = Assignment.objects.create(
+            suggestion=s, unit=unit, role=role, assigned_on=today, due_date=reply.due
+        )
         deadline_create(suggestion=s, kind=DeadlineKind.REPLY, due=reply, assignment=assignment)
         s.lead_unit, s.reply_due = unit, reply.due
     else:
         opinion = deadlines.opinion_due(congress=s.congress, assigned_on=today)
-        assignment = Assignment.objects.create(suggestion=s, unit=unit, role=role, assigned_on=today,
-                                               due_date=opinion.due)
+        assignment = Assignment.objects.create(
+            suggestion=s, unit=unit, role=role, assigned_on=today, due_date=opinion.due
+        )
         deadline_create(suggestion=s, kind=DeadlineKind.OPINION, due=opinion, assignment=assignment)
     window = deadlines.release_window(congress=s.congress, received_on=today)
     deadline_create(suggestion=s, kind=DeadlineKind.RELEASE, due=window, assignment=assignment)
@@ -91,18 +93,37 @@ def _assign(actor: User, plan: AssignPlan, today: dt.date) -> Suggestion:
     s.status = Status.ASSIGNED
     s.save(update_fields=["is_hard", "lead_unit", "reply_due", "assigned_on", "status"])
     reply = deadlines.reply_due(assigned_on=today, hard=plan.hard)
-    audit_log(actor=actor, action="suggestion.assign", congress=s.congress, obj=s, payload={
-        "lead": plan.lead.pk, "co_handlers": [u.pk for u in plan.co_handlers], "hard": plan.hard,
-        "reply": deadline_payload(reply),
-    })
-    notify_on_commit(recipients=clerks_of(u.pk for u in units), congress=s.congress, kind="suggestion.assign",
-                     url=detail_url(s), title=_("New suggestion assigned to your unit: %(t)s") % {"t": s.title},
-                     body=_("Reply due %(d)s") % {"d": cn_date(s.reply_due)})
+    audit_log(
+        actor=actor,
+        action="suggestion.assign",
+        congress=s.congress,
+        obj=s,
+        payload={
+            "lead": plan.lead.pk,
+            "co_handlers": [u.pk for u in plan.co_handlers],
+            "hard": plan.hard,
+            "reply": deadline_payload(reply),
+        },
+    )
+    notify_on_commit(
+        recipients=clerks_of(u.pk for u in units),
+        congress=s.congress,
+        kind="suggestion.assign",
+        url=detail_url(s),
+        title=_("New suggestion assigned to your unit: %(t)s") % {"t": s.title},
+        body=_("Reply due %(d)s") % {"d": cn_date(s.reply_due)},
+    )
     return s
 
 
-def suggestion_assign(*, actor: User, suggestion: Suggestion, lead: HandlingUnit,
-                      co_handlers: Sequence[HandlingUnit] = (), hard: bool = False) -> Suggestion:
+def suggestion_assign(
+    *,
+    actor: User,
+    suggestion: Suggestion,
+    lead: HandlingUnit,
+    co_handlers: Sequence[HandlingUnit] = (),
+    hard: bool = False,
+) -> Suggestion:
     with transaction.atomic():
         return _assign(actor, AssignPlan(suggestion, lead, co_handlers, hard), timezone.localdate())
 
@@ -132,23 +153,43 @@ def return_request_submit(*, actor: User, assignment: Assignment, reason: str) -
             fail(_("Please give the reason for asking to be released."))
         window = a.deadlines.filter(kind=DeadlineKind.RELEASE).first()
         if window is not None and today > window.due_date:
-            fail(_("A release request must be made by %(d)s (%(rule)s); that time has passed.")
-                 % {"d": cn_date(window.due_date), "rule": window.rule})
+            fail(
+                _("A release request must be made by %(d)s (%(rule)s); that time has passed.")
+                % {"d": cn_date(window.due_date), "rule": window.rule}
+            )
         if a.return_requests.filter(status=ReturnStatus.PENDING).exists():
             fail(_("A release request for this assignment is already waiting for a decision."))
-        row = ReturnRequest.objects.create(assignment=a, reason=reason, requested_by=actor, requested_on=today)
+        row = ReturnRequest.objects.create(
+            assignment=a, reason=reason, requested_by=actor, requested_on=today
+        )
         if window is not None:
             Deadline.objects.filter(pk=window.pk).update(met_on=today)
-        audit_log(actor=actor, action="suggestion.return_request", congress=s.congress, obj=s,
-                  payload={"unit": a.unit_id, "reason": reason})
-        notify_on_commit(recipients=staff_of(s.congress), congress=s.congress, kind="suggestion.return_request",
-                         url=detail_url(s), title=_("%(u)s asks to be released from: %(t)s")
-                         % {"u": a.unit.name, "t": s.title}, body=reason)
+        audit_log(
+            actor=actor,
+            action="suggestion.return_request",
+            congress=s.congress,
+            obj=s,
+            payload={"unit": a.unit_id, "reason": reason},
+        )
+        notify_on_commit(
+            recipients=staff_of(s.congress),
+            congress=s.congress,
+            kind="suggestion.return_request",
+            url=detail_url(s),
+            title=_("%(u)s asks to be released from: %(t)s") % {"u": a.unit.name, "t": s.title},
+            body=reason,
+        )
     return row
 
 
-def return_request_decide(*, actor: User, request: ReturnRequest, accept: bool, reason: str = "",
-                          new_unit: HandlingUnit | None = None) -> ReturnRequest:
+def return_request_decide(
+    *,
+    actor: User,
+    request: ReturnRequest,
+    accept: bool,
+    reason: str = "",
+    new_unit: HandlingUnit | None = None,
+) -> ReturnRequest:
     """Staff accept (the unit is released and, for a lead unit, another takes over with new due
     dates from today) or refuse with a reason."""
     reason = (reason or "").strip()
@@ -165,7 +206,6 @@ def return_request_decide(*, actor: User, request: ReturnRequest, accept: bool, 
             if a.role == UnitRole.LEAD:
                 if new_unit is None:
                     fail(_("Please choose the unit that takes over as lead unit."))
-                assert new_unit is not None
                 if new_unit.pk == a.unit_id or new_unit.congress_id != s.congress_id:
                     fail(_("Please choose another handling unit of this congress."))
                 if s.assignments.filter(unit=new_unit, is_active=True).exists():
@@ -177,18 +217,36 @@ def return_request_decide(*, actor: User, request: ReturnRequest, accept: bool, 
                 _make_assignment(s, new_unit, UnitRole.LEAD, today)
                 s.assigned_on = today
                 s.save(update_fields=["lead_unit", "reply_due", "assigned_on"])
-                notify_on_commit(recipients=clerks_of([new_unit.pk]), congress=s.congress, kind="suggestion.assign",
-                                 url=detail_url(s), title=_("New suggestion assigned to your unit: %(t)s")
-                                 % {"t": s.title})
+                notify_on_commit(
+                    recipients=clerks_of([new_unit.pk]),
+                    congress=s.congress,
+                    kind="suggestion.assign",
+                    url=detail_url(s),
+                    title=_("New suggestion assigned to your unit: %(t)s") % {"t": s.title},
+                )
         row.status = ReturnStatus.ACCEPTED if accept else ReturnStatus.REFUSED
         row.decided_by, row.decision_reason = actor, reason
         row.save(update_fields=["status", "decided_by", "decision_reason"])
-        audit_log(actor=actor, action="suggestion.return_decide", congress=s.congress, obj=s, payload={
-            "unit": a.unit_id, "accept": accept, "reason": reason, "new_unit": new_unit.pk if new_unit else None,
-        })
-        notify_on_commit(recipients=clerks_of([a.unit_id]), congress=s.congress, kind="suggestion.return_decide",
-                         url=detail_url(s), title=(_("Release accepted: %(t)s") if accept
-                                                   else _("Release refused: %(t)s")) % {"t": s.title}, body=reason)
+        audit_log(
+            actor=actor,
+            action="suggestion.return_decide",
+            congress=s.congress,
+            obj=s,
+            payload={
+                "unit": a.unit_id,
+                "accept": accept,
+                "reason": reason,
+                "new_unit": new_unit.pk if new_unit else None,
+            },
+        )
+        notify_on_commit(
+            recipients=clerks_of([a.unit_id]),
+            congress=s.congress,
+            kind="suggestion.return_decide",
+            url=detail_url(s),
+            title=(_("Release accepted: %(t)s") if accept else _("Release refused: %(t)s")) % {"t": s.title},
+            body=reason,
+        )
     return row
 
 
@@ -206,42 +264,75 @@ def co_handler_opinion_submit(*, actor: User, assignment: Assignment, text: str)
             fail(_("Your unit has already sent its opinion."))
         if not text:
             fail(_("Please write the opinion."))
-        opinion = CoHandlerOpinion.objects.create(assignment=a, text=text, submitted_by=actor, submitted_on=today)
+        opinion = CoHandlerOpinion.objects.create(
+            assignment=a, text=text, submitted_by=actor, submitted_on=today
+        )
         a.deadlines.filter(kind=DeadlineKind.OPINION, met_on__isnull=True).update(met_on=today)
-        audit_log(actor=actor, action="suggestion.opinion", congress=s.congress, obj=s, payload={"unit": a.unit_id})
+        audit_log(
+            actor=actor, action="suggestion.opinion", congress=s.congress, obj=s, payload={"unit": a.unit_id}
+        )
         lead = s.assignments.filter(role=UnitRole.LEAD, is_active=True).first()
-        notify_on_commit(recipients=clerks_of([lead.unit_id]) if lead else [], congress=s.congress,
-                         kind="suggestion.opinion", url=detail_url(s),
-                         title=_("Co-handler opinion received: %(t)s") % {"t": s.title})
+        notify_on_commit(
+            recipients=clerks_of([lead.unit_id]) if lead else [],
+            congress=s.congress,
+            kind="suggestion.opinion",
+            url=detail_url(s),
+            title=_("Co-handler opinion received: %(t)s") % {"t": s.title},
+        )
     return opinion
 
 
-def contact_record_add(*, actor: User, suggestion: Suggestion, unit: HandlingUnit, contacted_on: dt.date | None,
-                       way: str, deputy_view: str) -> ContactRecord:
+def contact_record_add(
+    *,
+    actor: User,
+    suggestion: Suggestion,
+    unit: HandlingUnit,
+    contacted_on: dt.date | None,
+    way: str,
+    deputy_view: str,
+) -> ContactRecord:
     deputy_view = (deputy_view or "").strip()
     with transaction.atomic():
         s = locked(suggestion)
         a = _active_assignment(s, unit)
         if a is None:
             fail(_("Your unit is not assigned to this suggestion."))
-        assert a is not None
         if s.status not in (Status.ASSIGNED, Status.REHANDLING):
             fail(_("This suggestion is not being handled."))
-        check_date(contacted_on, timezone.localdate(), not_before=a.assigned_on)
+        contacted_on = check_date(contacted_on, timezone.localdate(), not_before=a.assigned_on)
         if way not in ContactWay.values:
             fail(_("Please choose how the deputy was contacted."))
         if not deputy_view:
             fail(_("Please record what the deputy said."))
-        assert contacted_on is not None
-        row = ContactRecord.objects.create(suggestion=s, unit=unit, contacted_on=contacted_on, way=way,
-                                           deputy_view=deputy_view, recorded_by=actor)
-        audit_log(actor=actor, action="suggestion.contact", congress=s.congress, obj=s,
-                  payload={"unit": unit.pk, "on": contacted_on.isoformat(), "way": way})
+        row = ContactRecord.objects.create(
+            suggestion=s,
+            unit=unit,
+            contacted_on=contacted_on,
+            way=way,
+            deputy_view=deputy_view,
+            recorded_by=actor,
+        )
+        audit_log(
+            actor=actor,
+            action="suggestion.contact",
+            congress=s.congress,
+            obj=s,
+            payload={"unit": unit.pk, "on": contacted_on.isoformat(), "way": way},
+        )
     return row
 
 
-def reply_submit(*, actor: User, suggestion: Suggestion, unit: HandlingUnit, category: str, text: str,
-                 signer: str, is_public: bool = False, files: Iterable[UploadedFile] = ()) -> Reply:
+def reply_submit(
+    *,
+    actor: User,
+    suggestion: Suggestion,
+    unit: HandlingUnit,
+    category: str,
+    text: str,
+    signer: str,
+    is_public: bool = False,
+    files: Iterable[UploadedFile] = (),
+) -> Reply:
     text, signer, category = (text or "").strip(), (signer or "").strip(), (category or "").strip().upper()
     today = timezone.localdate()
     with transaction.atomic():
@@ -263,33 +354,70 @@ def reply_submit(*, actor: User, suggestion: Suggestion, unit: HandlingUnit, cat
         if not signer:
             fail(_("Please enter the unit leader who signed the reply."))
         if not ContactRecord.objects.filter(suggestion=s, unit=unit).exists():
-            fail(_("Contact the deputy and record it before replying (%(source)s).")
-                 % {"source": deadlines.REPLY_SOURCE})
+            fail(
+                _("Contact the deputy and record it before replying (%(source)s).")
+                % {"source": deadlines.REPLY_SOURCE}
+            )
         round_ = 2 if s.status == Status.REHANDLING else 1
         kind = DeadlineKind.REHANDLE if round_ == 2 else DeadlineKind.REPLY
         deadline = s.deadlines.filter(kind=kind, met_on__isnull=True, cancelled=False).order_by("-pk").first()
         due = deadline.due_date if deadline else (s.reply_due or today)
         reply = Reply.objects.create(
-            suggestion=s, unit=unit, round=round_, category=category, text=text, signer=signer, replied_on=today,
-            due_date=due, on_time=today <= due, is_public=is_public, replied_by=actor,
+            suggestion=s,
+            unit=unit,
+            round=round_,
+            category=category,
+            text=text,
+            signer=signer,
+            replied_on=today,
+            due_date=due,
+            on_time=today <= due,
+            is_public=is_public,
+            replied_by=actor,
             settings_used=[deadlines.reply_classes_record(s.congress)],
         )
         attachments_add(actor=actor, suggestion=s, files=files, reply_id=reply.pk)
         if deadline is not None:
             Deadline.objects.filter(pk=deadline.pk).update(met_on=today)
+        # Once the lead unit has replied, asking to be released no longer makes sense.
+        s.deadlines.filter(kind=DeadlineKind.RELEASE, met_on__isnull=True).update(cancelled=True)
         if round_ == 1:
             s.first_replied_on, s.replied_on_time = today, today <= due
             s.days_to_reply = (today - s.assigned_on).days if s.assigned_on else None
             s.contacted = True
         s.category, s.status = category, Status.REPLIED
         s.is_public = s.is_public or is_public
-        s.save(update_fields=["first_replied_on", "replied_on_time", "days_to_reply", "contacted", "category", "status", "is_public"])
-        audit_log(actor=actor, action="suggestion.reply", congress=s.congress, obj=s, payload={
-            "unit": unit.pk, "round": round_, "category": category, "on_time": today <= due, "due": due.isoformat(),
-        })
-        notify_on_commit(recipients=user_of(s.submitter), congress=s.congress, kind="suggestion.reply",
-                         url=detail_url(s), title=_("Your suggestion has been answered; please rate: %(t)s")
-                         % {"t": s.title})
+        s.save(
+            update_fields=[
+                "first_replied_on",
+                "replied_on_time",
+                "days_to_reply",
+                "contacted",
+                "category",
+                "status",
+                "is_public",
+            ]
+        )
+        audit_log(
+            actor=actor,
+            action="suggestion.reply",
+            congress=s.congress,
+            obj=s,
+            payload={
+                "unit": unit.pk,
+                "round": round_,
+                "category": category,
+                "on_time": today <= due,
+                "due": due.isoformat(),
+            },
+        )
+        notify_on_commit(
+            recipients=user_of(s.submitter),
+            congress=s.congress,
+            kind="suggestion.reply",
+            url=detail_url(s),
+            title=_("Your suggestion has been answered; please rate: %(t)s") % {"t": s.title},
+        )
     return reply
 
 
@@ -309,8 +437,11 @@ def feedback_submit(*, actor: User, suggestion: Suggestion, rating: str, comment
         if rating == Rating.DISSATISFIED and not comment:
             fail(_("Please say what you are dissatisfied with, so the unit can handle it again."))
         reply = s.replies.order_by("-round").first()
-        assert reply is not None
-        feedback = Feedback.objects.create(reply=reply, rating=rating, comment=comment, rated_on=today, rated_by=actor)
+        if reply is None:
+            fail(_("This suggestion has no reply waiting for your rating."))
+        feedback = Feedback.objects.create(
+            reply=reply, rating=rating, comment=comment, rated_on=today, rated_by=actor
+        )
         s.rating = rating
         payload: dict[str, object] = {"rating": rating, "round": reply.round}
         if rating == Rating.DISSATISFIED and reply.round == 1:
@@ -319,9 +450,14 @@ def feedback_submit(*, actor: User, suggestion: Suggestion, rating: str, comment
             deadline_create(suggestion=s, kind=DeadlineKind.REHANDLE, due=due, assignment=lead)
             s.status, s.rehandled = Status.REHANDLING, True
             payload["rehandle"] = deadline_payload(due)
-            notify_on_commit(recipients=clerks_of([reply.unit_id]), congress=s.congress, kind="suggestion.rehandle",
-                             url=detail_url(s), title=_("The deputy is dissatisfied; please handle again: %(t)s")
-                             % {"t": s.title}, body=comment)
+            notify_on_commit(
+                recipients=clerks_of([reply.unit_id]),
+                congress=s.congress,
+                kind="suggestion.rehandle",
+                url=detail_url(s),
+                title=_("The deputy is dissatisfied; please handle again: %(t)s") % {"t": s.title},
+                body=comment,
+            )
         else:
             s.status, s.closed_on = Status.CLOSED, today
         s.save(update_fields=["rating", "status", "rehandled", "closed_on"])

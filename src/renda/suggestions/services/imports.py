@@ -31,13 +31,27 @@ from renda.suggestions.models import (
 from renda.suggestions.search import token_rows
 
 HEADERS = {
-    "年度": "year", "编号": "number", "标题": "title", "内容": "text", "领衔代表": "deputy", "类别": "field",
-    "主办单位": "unit", "协办单位": "co_units", "交办日期": "assigned_on", "答复期限": "reply_due",
-    "答复日期": "replied_on", "答复类别": "category", "满意度": "rating",
+    "年度": "year",
+    "编号": "number",
+    "标题": "title",
+    "内容": "text",
+    "领衔代表": "deputy",
+    "类别": "field",
+    "主办单位": "unit",
+    "协办单位": "co_units",
+    "交办日期": "assigned_on",
+    "答复期限": "reply_due",
+    "答复日期": "replied_on",
+    "答复类别": "category",
+    "满意度": "rating",
 }
 REQUIRED = ("year", "number", "title", "text", "deputy")
 FIELD_BY_LABEL = {str(label): value for value, label in Field.choices}
-RATING_BY_LABEL = {"满意": Rating.SATISFIED, "基本满意": Rating.BASICALLY_SATISFIED, "不满意": Rating.DISSATISFIED}
+RATING_BY_LABEL = {
+    "满意": Rating.SATISFIED,
+    "基本满意": Rating.BASICALLY_SATISFIED,
+    "不满意": Rating.DISSATISFIED,
+}
 
 
 @dataclass
@@ -80,8 +94,11 @@ def suggestions_import(*, actor: User, congress: Congress, content: bytes) -> Im
     parsed = _rows(content)
     people = {p.name: p for p in Person.objects.filter(congress=congress)}
     units = {u.organ.name: u for u in HandlingUnit.objects.filter(congress=congress).select_related("organ")}
-    existing = set(Suggestion.objects.filter(congress=congress).exclude(import_key="")
-                   .values_list("import_key", flat=True))
+    existing = set(
+        Suggestion.objects.filter(congress=congress)
+        .exclude(import_key="")
+        .values_list("import_key", flat=True)
+    )
     errors: list[str] = []
     plans: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -90,7 +107,9 @@ def suggestions_import(*, actor: User, congress: Congress, content: bytes) -> Im
         problems: list[str] = []
         for key in REQUIRED:
             if row.get(key) in (None, ""):
-                problems.append(_("%(col)s is empty") % {"col": next(h for h, k in HEADERS.items() if k == key)})
+                problems.append(
+                    _("%(col)s is empty") % {"col": next(h for h, k in HEADERS.items() if k == key)}
+                )
         try:
             year, number = int(row.get("year") or 0), int(row.get("number") or 0)
         except (TypeError, ValueError):
@@ -142,15 +161,31 @@ def suggestions_import(*, actor: User, congress: Congress, content: bytes) -> Im
         if key in existing:
             unchanged += 1
             continue
-        plans.append({"row": row, "year": year, "number": number, "deputy": deputy, "unit": unit,
-                      "co_units": co_units, "field": field, "rating": rating, "category": category, "key": key,
-                      **dates})
+        plans.append(
+            {
+                "row": row,
+                "year": year,
+                "number": number,
+                "deputy": deputy,
+                "unit": unit,
+                "co_units": co_units,
+                "field": field,
+                "rating": rating,
+                "category": category,
+                "key": key,
+                **dates,
+            }
+        )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         created = _create(congress, plans)
-        audit_log(actor=actor, action="suggestion.import", congress=congress,
-                  payload={"created": created, "unchanged": unchanged})
+        audit_log(
+            actor=actor,
+            action="suggestion.import",
+            congress=congress,
+            payload={"created": created, "unchanged": unchanged},
+        )
     return ImportResult(created, unchanged)
 
 
@@ -161,39 +196,97 @@ def _create(congress: Congress, plans: list[dict[str, Any]]) -> int:
     for p in plans:
         assigned_on, replied_on = p["assigned_on"], p["replied_on"]
         due = p["reply_due"] or (reply_due(assigned_on=assigned_on, hard=False).due if assigned_on else None)
-        status = Status.CLOSED if p["rating"] else (Status.REPLIED if replied_on else
-                                                    (Status.ASSIGNED if assigned_on else Status.REVIEWED))
-        suggestions.append(Suggestion(
-            congress=congress, year=p["year"], number=p["number"], title=str(p["row"]["title"]).strip()[:200],
-            text=str(p["row"]["text"]).strip(), field=p["field"], submitter=p["deputy"], status=status,
-            lead_unit=p["unit"] if assigned_on else None, assigned_on=assigned_on, reply_due=due,
-            first_replied_on=replied_on, replied_on_time=(replied_on <= due) if replied_on and due else None,
-            days_to_reply=(replied_on - assigned_on).days if replied_on and assigned_on else None,
-            contacted=bool(replied_on), category=p["category"], rating=p["rating"],
-            closed_on=replied_on if p["rating"] else None, import_key=p["key"], confirmed_at=None,
-        ))
+        status = (
+            Status.CLOSED
+            if p["rating"]
+            else (Status.REPLIED if replied_on else (Status.ASSIGNED if assigned_on else Status.REVIEWED))
+        )
+        suggestions.append(
+            Suggestion(
+                congress=congress,
+                year=p["year"],
+                number=p["number"],
+                title=str(p["row"]["title"]).strip()[:200],
+                text=str(p["row"]["text"]).strip(),
+                field=p["field"],
+                submitter=p["deputy"],
+                status=status,
+                lead_unit=p["unit"] if assigned_on else None,
+                assigned_on=assigned_on,
+                reply_due=due,
+                first_replied_on=replied_on,
+                replied_on_time=(replied_on <= due) if replied_on and due else None,
+                days_to_reply=(replied_on - assigned_on).days if replied_on and assigned_on else None,
+                contacted=bool(replied_on),
+                category=p["category"],
+                rating=p["rating"],
+                closed_on=replied_on if p["rating"] else None,
+                import_key=p["key"],
+                confirmed_at=None,
+            )
+        )
     Suggestion.objects.bulk_create(suggestions, batch_size=1000)
     # bulk_create sets primary keys on PostgreSQL and SQLite ≥ 3.35; read them back to be safe.
-    by_key = dict(Suggestion.objects.filter(congress=congress, import_key__in=[p["key"] for p in plans])
-                  .values_list("import_key", "pk"))
+    by_key = dict(
+        Suggestion.objects.filter(congress=congress, import_key__in=[p["key"] for p in plans]).values_list(
+            "import_key", "pk"
+        )
+    )
     assignments, replies, tokens = [], [], []
     for s, p in zip(suggestions, plans, strict=True):
         s.pk = by_key[p["key"]]
         tokens.extend(token_rows(s))
         if s.assigned_on and p["unit"]:
-            assignments.append(Assignment(suggestion=s, unit=p["unit"], role=UnitRole.LEAD,
-                                          assigned_on=s.assigned_on, due_date=s.reply_due or s.assigned_on))
+            assignments.append(
+                Assignment(
+                    suggestion=s,
+                    unit=p["unit"],
+                    role=UnitRole.LEAD,
+                    assigned_on=s.assigned_on,
+                    due_date=s.reply_due or s.assigned_on,
+                )
+            )
             for unit in p["co_units"]:
-                assignments.append(Assignment(suggestion=s, unit=unit, role=UnitRole.CO_HANDLER,
-                                              assigned_on=s.assigned_on, due_date=s.assigned_on))
+                assignments.append(
+                    Assignment(
+                        suggestion=s,
+                        unit=unit,
+                        role=UnitRole.CO_HANDLER,
+                        assigned_on=s.assigned_on,
+                        due_date=s.assigned_on,
+                    )
+                )
         if s.first_replied_on and p["unit"]:
-            replies.append(Reply(suggestion=s, unit=p["unit"], round=1, category=s.category, text="（历史数据导入）",
-                                 signer="", replied_on=s.first_replied_on, due_date=s.reply_due or s.first_replied_on,
-                                 on_time=bool(s.replied_on_time)))
+            replies.append(
+                Reply(
+                    suggestion=s,
+                    unit=p["unit"],
+                    round=1,
+                    category=s.category,
+                    text="（历史数据导入）",
+                    signer="",
+                    replied_on=s.first_replied_on,
+                    due_date=s.reply_due or s.first_replied_on,
+                    on_time=bool(s.replied_on_time),
+                )
+            )
     Assignment.objects.bulk_create(assignments, batch_size=1000)
     Reply.objects.bulk_create(replies, batch_size=1000)
     SearchToken.objects.bulk_create(tokens, batch_size=5000)
-    rated = {r.suggestion_id: r for r in Reply.objects.filter(suggestion_id__in=[s.pk for s in suggestions if s.rating])}
-    Feedback.objects.bulk_create([Feedback(reply=rated[s.pk], rating=s.rating, rated_on=s.closed_on or s.first_replied_on)
-                                  for s in suggestions if s.rating and s.pk in rated], batch_size=1000)
+    rated = {
+        r.suggestion_id: r
+        for r in Reply.objects.filter(suggestion_id__in=[s.pk for s in suggestions if s.rating])
+    }
+    Feedback.objects.bulk_create(
+        [
+            Feedback(
+                reply=rated[s.pk],
+                rating=s.rating,
+                rated_on=s.closed_on or s.first_replied_on or dt.date(s.year, 12, 31),
+            )
+            for s in suggestions
+            if s.rating and s.pk in rated
+        ],
+        batch_size=1000,
+    )
     return len(suggestions)

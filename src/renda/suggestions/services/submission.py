@@ -32,17 +32,27 @@ MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
 def _deputy_ids(congress: Congress) -> set[int]:
-    return set(active_mandates(congress=congress, day=timezone.localdate()).values_list("person_id", flat=True))
+    return set(
+        active_mandates(congress=congress, day=timezone.localdate()).values_list("person_id", flat=True)
+    )
 
 
-def attachments_add(*, actor: User | None, suggestion: Suggestion, files: Iterable[UploadedFile],
-                    reply_id: int | None = None) -> list[Attachment]:
+def attachments_add(
+    *, actor: User | None, suggestion: Suggestion, files: Iterable[UploadedFile], reply_id: int | None = None
+) -> list[Attachment]:
     rows = []
     for upload in files:
         if upload.size and upload.size > MAX_ATTACHMENT_BYTES:
             fail(_("The attachment %(name)s is larger than 20 MB.") % {"name": upload.name})
-        rows.append(Attachment.objects.create(suggestion=suggestion, reply_id=reply_id, file=upload,
-                                              name=(upload.name or "attachment")[:200], uploaded_by=actor))
+        rows.append(
+            Attachment.objects.create(
+                suggestion=suggestion,
+                reply_id=reply_id,
+                file=upload,
+                name=(upload.name or "attachment")[:200],
+                uploaded_by=actor,
+            )
+        )
     return rows
 
 
@@ -59,22 +69,41 @@ def _advance(suggestion: Suggestion) -> bool:
         return False
     if suggestion.cosigners.filter(status=SignerStatus.PENDING).exists():
         return False
-    last = (Suggestion.objects.filter(congress_id=suggestion.congress_id, year=suggestion.year,
-                                      kind=suggestion.kind).aggregate(m=Max("number"))["m"]) or 0
+    last = (
+        (
+            Suggestion.objects.filter(
+                congress_id=suggestion.congress_id, year=suggestion.year, kind=suggestion.kind
+            ).aggregate(m=Max("number"))["m"]
+        )
+        or 0
+    )
     suggestion.number = last + 1
     suggestion.status = Status.SUBMITTED
     suggestion.submitted_at = timezone.now()
     suggestion.save(update_fields=["number", "status", "submitted_at"])
-    notify_on_commit(recipients=staff_of(suggestion.congress), congress=suggestion.congress,
-                     kind="suggestion.review", title=_("A suggestion awaits review: %(t)s") % {"t": suggestion.title},
-                     url=detail_url(suggestion))
+    notify_on_commit(
+        recipients=staff_of(suggestion.congress),
+        congress=suggestion.congress,
+        kind="suggestion.review",
+        title=_("A suggestion awaits review: %(t)s") % {"t": suggestion.title},
+        url=detail_url(suggestion),
+    )
     return True
 
 
 def suggestion_submit(
-    *, actor: User, congress: Congress, title: str, text: str, field: str, kind: str = Kind.SUGGESTION,
-    period: str = Period.SESSION, session_number: int | None = None, cosigner_ids: Sequence[int] = (),
-    submitter: Person | None = None, files: Iterable[UploadedFile] = (),
+    *,
+    actor: User,
+    congress: Congress,
+    title: str,
+    text: str,
+    field: str,
+    kind: str = Kind.SUGGESTION,
+    period: str = Period.SESSION,
+    session_number: int | None = None,
+    cosigner_ids: Sequence[int] = (),
+    submitter: Person | None = None,
+    files: Iterable[UploadedFile] = (),
 ) -> Suggestion:
     """A deputy submits (or staff enter one from paper on the deputy's behalf: ``submitter``)."""
     title, text = (title or "").strip(), (text or "").strip()
@@ -96,7 +125,6 @@ def suggestion_submit(
     lead = submitter if submitter is not None else own
     if lead is None or lead.pk not in deputies:
         fail(_("Only a serving deputy of this congress can submit; staff must choose the deputy."))
-    assert lead is not None
     cosigners = list(dict.fromkeys(int(i) for i in cosigner_ids if int(i) != lead.pk))
     unknown = [i for i in cosigners if i not in deputies]
     if unknown:
@@ -104,30 +132,55 @@ def suggestion_submit(
     if kind == Kind.MOTION:
         required = deadlines.motion_signers_required(congress)
         if 1 + len(cosigners) < required:
-            fail(_("A motion needs at least %(n)s deputies jointly (%(source)s); now there are %(have)s.")
-                 % {"n": required, "source": deadlines.MOTION_SOURCE, "have": 1 + len(cosigners)})
+            fail(
+                _("A motion needs at least %(n)s deputies jointly (%(source)s); now there are %(have)s.")
+                % {"n": required, "source": deadlines.MOTION_SOURCE, "have": 1 + len(cosigners)}
+            )
     today = timezone.localdate()
     with transaction.atomic():
         suggestion = Suggestion.objects.create(
-            congress=congress, term=current_term(congress=congress, day=today), kind=kind, submitted_kind=kind,
-            period=period, session_number=session_number if period == Period.SESSION else None, year=today.year,
-            title=title, text=text, field=field, submitter=lead, entered_by=actor, on_behalf=on_behalf,
+            congress=congress,
+            term=current_term(congress=congress, day=today),
+            kind=kind,
+            submitted_kind=kind,
+            period=period,
+            session_number=session_number if period == Period.SESSION else None,
+            year=today.year,
+            title=title,
+            text=text,
+            field=field,
+            submitter=lead,
+            entered_by=actor,
+            on_behalf=on_behalf,
             confirmed_at=None if on_behalf else timezone.now(),
         )
         CoSigner.objects.bulk_create([CoSigner(suggestion=suggestion, person_id=pid) for pid in cosigners])
         attachments_add(actor=actor, suggestion=suggestion, files=files)
         index_suggestion(suggestion)
         _advance(suggestion)
-        audit_log(actor=actor, action="suggestion.submit", congress=congress, obj=suggestion,
-                  payload={"kind": kind, "title": title, "on_behalf": on_behalf, "cosigners": cosigners})
+        audit_log(
+            actor=actor,
+            action="suggestion.submit",
+            congress=congress,
+            obj=suggestion,
+            payload={"kind": kind, "title": title, "on_behalf": on_behalf, "cosigners": cosigners},
+        )
         people = list(Person.objects.filter(pk__in=cosigners).select_related("user"))
-        notify_on_commit(recipients=[p.user for p in people if p.user_id], congress=congress,
-                         kind="suggestion.cosign", url=detail_url(suggestion),
-                         title=_("Please confirm joint signing: %(t)s") % {"t": title})
+        notify_on_commit(
+            recipients=[p.user for p in people if p.user is not None],
+            congress=congress,
+            kind="suggestion.cosign",
+            url=detail_url(suggestion),
+            title=_("Please confirm joint signing: %(t)s") % {"t": title},
+        )
         if on_behalf:
-            notify_on_commit(recipients=user_of(lead), congress=congress, kind="suggestion.confirm",
-                             url=detail_url(suggestion),
-                             title=_("Staff entered a suggestion for you; please confirm: %(t)s") % {"t": title})
+            notify_on_commit(
+                recipients=user_of(lead),
+                congress=congress,
+                kind="suggestion.confirm",
+                url=detail_url(suggestion),
+                title=_("Staff entered a suggestion for you; please confirm: %(t)s") % {"t": title},
+            )
     return suggestion
 
 
@@ -153,15 +206,19 @@ def cosign_respond(*, actor: User, suggestion: Suggestion, accept: bool) -> CoSi
         row = s.cosigners.select_for_update().filter(person=person).first() if person else None
         if row is None:
             fail(_("You are not invited to sign this suggestion jointly."))
-        assert row is not None
         if row.status != SignerStatus.PENDING or s.status != Status.PENDING:
             fail(_("You have already answered this invitation."))
         row.status = SignerStatus.CONFIRMED if accept else SignerStatus.DECLINED
         row.responded_at = timezone.now()
         row.save(update_fields=["status", "responded_at"])
         _advance(s)
-        audit_log(actor=actor, action="suggestion.cosign", congress=s.congress, obj=s,
-                  payload={"accept": accept, "person": row.person_id})
+        audit_log(
+            actor=actor,
+            action="suggestion.cosign",
+            congress=s.congress,
+            obj=s,
+            payload={"accept": accept, "person": row.person_id},
+        )
     return row
 
 
@@ -178,14 +235,24 @@ def suggestion_review(*, actor: User, suggestion: Suggestion, decision: str, rea
                 required = deadlines.motion_signers_required(s.congress)
                 have = signers_confirmed(s)
                 if have < required:
-                    fail(_("A motion needs at least %(n)s deputies jointly (%(source)s); now there are %(have)s.")
-                         % {"n": required, "source": deadlines.MOTION_SOURCE, "have": have})
+                    fail(
+                        _(
+                            "A motion needs at least %(n)s deputies jointly (%(source)s); now there are %(have)s."
+                        )
+                        % {"n": required, "source": deadlines.MOTION_SOURCE, "have": have}
+                    )
             elif decision == "convert":
                 if not reason:
                     fail(_("Please give the reason for handling the motion as a suggestion."))
                 s.kind = Kind.SUGGESTION
-                last = (Suggestion.objects.filter(congress_id=s.congress_id, year=s.year, kind=Kind.SUGGESTION)
-                        .aggregate(m=Max("number"))["m"]) or 0
+                last = (
+                    (
+                        Suggestion.objects.filter(
+                            congress_id=s.congress_id, year=s.year, kind=Kind.SUGGESTION
+                        ).aggregate(m=Max("number"))["m"]
+                    )
+                    or 0
+                )
                 s.number = last + 1
             else:
                 fail(_("Please choose to register the motion or to handle it as a suggestion."))
@@ -194,12 +261,22 @@ def suggestion_review(*, actor: User, suggestion: Suggestion, decision: str, rea
         s.status = Status.REVIEWED
         s.review_reason = reason
         s.save(update_fields=["kind", "number", "status", "review_reason"])
-        audit_log(actor=actor, action="suggestion.review", congress=s.congress, obj=s,
-                  payload={"decision": decision, "reason": reason})
+        audit_log(
+            actor=actor,
+            action="suggestion.review",
+            congress=s.congress,
+            obj=s,
+            payload={"decision": decision, "reason": reason},
+        )
         if decision == "convert":
-            notify_on_commit(recipients=user_of(s.submitter), congress=s.congress, kind="suggestion.review",
-                             url=detail_url(s), title=_("Your motion will be handled as a suggestion: %(t)s")
-                             % {"t": s.title}, body=reason)
+            notify_on_commit(
+                recipients=user_of(s.submitter),
+                congress=s.congress,
+                kind="suggestion.review",
+                url=detail_url(s),
+                title=_("Your motion will be handled as a suggestion: %(t)s") % {"t": s.title},
+                body=reason,
+            )
     return s
 
 
@@ -220,8 +297,16 @@ def suggestion_merge(*, actor: User, suggestion: Suggestion, duplicates: Sequenc
                 fail(_("%(t)s has already been assigned or merged and cannot be merged.") % {"t": d.title})
         Suggestion.objects.filter(pk__in=ids).update(status=Status.MERGED, merged_into=s)
         audit_log(actor=actor, action="suggestion.merge", congress=s.congress, obj=s, payload={"merged": ids})
-        recipients = [d.submitter.user for d in Suggestion.objects.filter(pk__in=ids).select_related("submitter__user")
-                      if d.submitter.user_id]
-        notify_on_commit(recipients=recipients, congress=s.congress, kind="suggestion.merge", url=detail_url(s),
-                         title=_("Your suggestion was merged into: %(t)s") % {"t": s.title})
+        recipients = [
+            d.submitter.user
+            for d in Suggestion.objects.filter(pk__in=ids).select_related("submitter__user")
+            if d.submitter.user is not None
+        ]
+        notify_on_commit(
+            recipients=recipients,
+            congress=s.congress,
+            kind="suggestion.merge",
+            url=detail_url(s),
+            title=_("Your suggestion was merged into: %(t)s") % {"t": s.title},
+        )
     return s

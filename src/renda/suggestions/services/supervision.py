@@ -36,8 +36,13 @@ def key_supervision_set(*, actor: User, suggestion: Suggestion, supervisor: str)
             fail(_("Please name the leader or committee that supervises."))
         s.key_supervised, s.supervisor = True, supervisor[:100]
         s.save(update_fields=["key_supervised", "supervisor"])
-        audit_log(actor=actor, action="suggestion.key_supervision", congress=s.congress, obj=s,
-                  payload={"supervisor": s.supervisor})
+        audit_log(
+            actor=actor,
+            action="suggestion.key_supervision",
+            congress=s.congress,
+            obj=s,
+            payload={"supervisor": s.supervisor},
+        )
     return s
 
 
@@ -49,8 +54,9 @@ def supervision_note_add(*, actor: User, suggestion: Suggestion, text: str) -> S
             fail(_("Progress notes are kept for key supervised suggestions."))
         if not text:
             fail(_("Please write the progress note."))
-        note = SupervisionNote.objects.create(suggestion=s, text=text, written_by=actor,
-                                              written_on=timezone.localdate())
+        note = SupervisionNote.objects.create(
+            suggestion=s, text=text, written_by=actor, written_on=timezone.localdate()
+        )
         audit_log(actor=actor, action="suggestion.supervision_note", congress=s.congress, obj=s)
     return note
 
@@ -63,12 +69,25 @@ def suggestion_set_public(*, actor: User, suggestion: Suggestion, is_public: boo
         s.is_public = is_public
         s.save(update_fields=["is_public"])
         s.replies.update(is_public=is_public)
-        audit_log(actor=actor, action="suggestion.disclose", congress=s.congress, obj=s, payload={"public": is_public})
+        audit_log(
+            actor=actor,
+            action="suggestion.disclose",
+            congress=s.congress,
+            obj=s,
+            payload={"public": is_public},
+        )
     return s
 
 
-def supervision_round_create(*, actor: User, congress: Congress, title: str, planned_on: dt.date | None,
-                             leader: str, units: Sequence[HandlingUnit]) -> SupervisionRound:
+def supervision_round_create(
+    *,
+    actor: User,
+    congress: Congress,
+    title: str,
+    planned_on: dt.date | None,
+    leader: str,
+    units: Sequence[HandlingUnit],
+) -> SupervisionRound:
     title = (title or "").strip()
     if not title:
         fail(_("Please enter a title."))
@@ -79,11 +98,21 @@ def supervision_round_create(*, actor: User, congress: Congress, title: str, pla
     if any(u.congress_id != congress.pk for u in units):
         fail(_("Please choose handling units of this congress."))
     with transaction.atomic():
-        row = SupervisionRound.objects.create(congress=congress, title=title, planned_on=planned_on,
-                                              leader=(leader or "").strip()[:100], created_by=actor)
+        row = SupervisionRound.objects.create(
+            congress=congress,
+            title=title,
+            planned_on=planned_on,
+            leader=(leader or "").strip()[:100],
+            created_by=actor,
+        )
         RoundVisit.objects.bulk_create([RoundVisit(round=row, unit=u) for u in dict.fromkeys(units)])
-        audit_log(actor=actor, action="suggestion.round_create", congress=congress, obj=row,
-                  payload={"units": [u.pk for u in units]})
+        audit_log(
+            actor=actor,
+            action="suggestion.round_create",
+            congress=congress,
+            obj=row,
+            payload={"units": [u.pk for u in units]},
+        )
     return row
 
 
@@ -95,12 +124,19 @@ def round_visit_record(*, actor: User, visit: RoundVisit, progress: str, follow_
         row = RoundVisit.objects.select_for_update().select_related("round").get(pk=visit.pk)
         row.progress, row.follow_ups, row.recorded_on = progress, follow_ups, timezone.localdate()
         row.save(update_fields=["progress", "follow_ups", "recorded_on"])
-        audit_log(actor=actor, action="suggestion.round_visit", congress=row.round.congress, obj=row.round,
-                  payload={"unit": row.unit_id})
+        audit_log(
+            actor=actor,
+            action="suggestion.round_visit",
+            congress=row.round.congress,
+            obj=row.round,
+            payload={"unit": row.unit_id},
+        )
     return row
 
 
-def assessment_weights_set(*, actor: User, congress: Congress, weights: dict[str, object]) -> AssessmentWeights:
+def assessment_weights_set(
+    *, actor: User, congress: Congress, weights: dict[str, object]
+) -> AssessmentWeights:
     clean: dict[str, int] = {}
     for key in WEIGHT_KEYS:
         try:
@@ -119,6 +155,11 @@ def assessment_weights_set(*, actor: User, congress: Congress, weights: dict[str
             setattr(row, key, value)
         row.changed_by = actor
         row.save()
-        audit_log(actor=actor, action="suggestion.weights", congress=congress, obj=row,
-                  payload={"old": old, "new": clean})
+        audit_log(
+            actor=actor,
+            action="suggestion.weights",
+            congress=congress,
+            obj=row,
+            payload={"old": old, "new": clean},
+        )
     return row

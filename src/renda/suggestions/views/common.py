@@ -5,18 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
+from renda.core.models import User
 from renda.suggestions.models import Assignment, ReturnRequest, Suggestion, SupervisionRound
 
 
+def actor_of(request: HttpRequest) -> User:
+    """The logged-in user (the permission decorators have already refused anonymous users)."""
+    return cast(User, request.user)
+
+
 def get_suggestion(request: HttpRequest, pk: int, **_: Any) -> Suggestion:
-    return get_object_or_404(Suggestion.objects.select_related("congress", "submitter", "lead_unit__organ"), pk=pk)
+    return get_object_or_404(
+        Suggestion.objects.select_related("congress", "submitter", "lead_unit__organ"), pk=pk
+    )
 
 
 def get_round(request: HttpRequest, pk: int, **_: Any) -> SupervisionRound:

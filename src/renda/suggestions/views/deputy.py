@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from renda.core.models import Congress
 from renda.core.permissions import permission_required
 from renda.core.scope import home_congress, visible_congress_ids
 from renda.org.models import DeputyMandate, Person
@@ -20,14 +21,19 @@ from renda.suggestions.models import Field, Kind, Period, Rating, Status
 from renda.suggestions.rules import deputy_person_id
 from renda.suggestions.search import similar_suggestions
 from renda.suggestions.services.common import detail_url
-from renda.suggestions.views.common import get_suggestion, run
+from renda.suggestions.views.common import actor_of, get_suggestion, run
 
 
-def _congress_for(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _congress_for(request: HttpRequest) -> Congress | None:
     """The deputy's congress (from the active mandate), else the staff member's home congress."""
     person = deputy_person_id(request.user)
     if person is not None:
-        mandate = DeputyMandate.objects.filter(person_id=person).select_related("congress").order_by("-start_date").first()
+        mandate = (
+            DeputyMandate.objects.filter(person_id=person)
+            .select_related("congress")
+            .order_by("-start_date")
+            .first()
+        )
         if mandate is not None:
             return mandate.congress
     return home_congress(request.user)
@@ -35,14 +41,18 @@ def _congress_for(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @permission_required("suggestions.view_mine")
 def mine(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    return render(request, "suggestions/mine.html", {
-        "page_title": _("My suggestions"),
-        "items": selectors.my_suggestions(user=user)[:200],  # type: ignore[arg-type]
-        "cosign": selectors.awaiting_cosign(user=user),  # type: ignore[arg-type]
-        "confirm": selectors.awaiting_confirmation(user=user),  # type: ignore[arg-type]
-        "rate": selectors.awaiting_rating(user=user),  # type: ignore[arg-type]
-    })
+    user = actor_of(request)
+    return render(
+        request,
+        "suggestions/mine.html",
+        {
+            "page_title": _("My suggestions"),
+            "items": selectors.my_suggestions(user=user)[:200],
+            "cosign": selectors.awaiting_cosign(user=user),
+            "confirm": selectors.awaiting_confirmation(user=user),
+            "rate": selectors.awaiting_rating(user=user),
+        },
+    )
 
 
 @permission_required("suggestions.submit")
@@ -51,8 +61,9 @@ def new(request: HttpRequest) -> HttpResponse:
     if congress is None:
         messages.error(request, _("You have no congress to submit to."))
         return redirect("core:workbench")
-    deputies = list(active_mandates(congress=congress, day=timezone.localdate())
-                    .values_list("person_id", "person__name"))
+    deputies = list(
+        active_mandates(congress=congress, day=timezone.localdate()).values_list("person_id", "person__name")
+    )
     own = deputy_person_id(request.user)
     if request.method == "POST":
         data = request.POST
@@ -61,26 +72,39 @@ def new(request: HttpRequest) -> HttpResponse:
             submitter = Person.objects.filter(pk=data.get("submitter") or 0).first()
         try:
             s = services.suggestion_submit(
-                actor=request.user, congress=congress, title=data.get("title", ""), text=data.get("text", ""),  # type: ignore[arg-type]
-                field=data.get("field", ""), kind=data.get("kind", Kind.SUGGESTION),
+                actor=actor_of(request),
+                congress=congress,
+                title=data.get("title", ""),
+                text=data.get("text", ""),
+                field=data.get("field", ""),
+                kind=data.get("kind", Kind.SUGGESTION),
                 period=data.get("period", Period.SESSION),
-                session_number=int(data["session_number"]) if data.get("session_number", "").isdigit() else None,
+                session_number=int(data["session_number"])
+                if data.get("session_number", "").isdigit()
+                else None,
                 cosigner_ids=[int(i) for i in data.getlist("cosigners") if i.isdigit()],
-                submitter=submitter, files=request.FILES.getlist("files"),
+                submitter=submitter,
+                files=request.FILES.getlist("files"),
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Submitted. You can follow it here."))
             return redirect("suggestions:detail", pk=s.pk)
-    return render(request, "suggestions/new.html", {
-        "page_title": _("New suggestion"),
-        "congress": congress,
-        "fields": Field.choices, "kinds": Kind.choices, "periods": Period.choices,
-        "deputies": [(pid, name) for pid, name in deputies if pid != own],
-        "on_behalf": own is None,
-        "data": request.POST,
-    })
+    return render(
+        request,
+        "suggestions/new.html",
+        {
+            "page_title": _("New suggestion"),
+            "congress": congress,
+            "fields": Field.choices,
+            "kinds": Kind.choices,
+            "periods": Period.choices,
+            "deputies": [(pid, name) for pid, name in deputies if pid != own],
+            "on_behalf": own is None,
+            "data": request.POST,
+        },
+    )
 
 
 @permission_required("suggestions.submit")
@@ -98,26 +122,41 @@ def similar(request: HttpRequest) -> HttpResponse:
 def cosign(request: HttpRequest, pk: int) -> HttpResponse:
     s = request.renda_object  # type: ignore[attr-defined]
     accept = request.POST.get("accept") == "1"
-    return run(request, lambda: services.cosign_respond(actor=request.user, suggestion=s, accept=accept),
-               _("Your answer has been recorded."), detail_url(s))
+    return run(
+        request,
+        lambda: services.cosign_respond(actor=actor_of(request), suggestion=s, accept=accept),
+        _("Your answer has been recorded."),
+        detail_url(s),
+    )
 
 
 @require_POST
 @permission_required("suggestions.confirm", get_object=get_suggestion)
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     s = request.renda_object  # type: ignore[attr-defined]
-    return run(request, lambda: services.suggestion_confirm(actor=request.user, suggestion=s),
-               _("Confirmed."), detail_url(s))
+    return run(
+        request,
+        lambda: services.suggestion_confirm(actor=actor_of(request), suggestion=s),
+        _("Confirmed."),
+        detail_url(s),
+    )
 
 
 @require_POST
 @permission_required("suggestions.rate", get_object=get_suggestion)
 def rate(request: HttpRequest, pk: int) -> HttpResponse:
     s = request.renda_object  # type: ignore[attr-defined]
-    return run(request, lambda: services.feedback_submit(actor=request.user, suggestion=s,
-                                                         rating=request.POST.get("rating", ""),
-                                                         comment=request.POST.get("comment", "")),
-               _("Thank you for your rating."), detail_url(s))
+    return run(
+        request,
+        lambda: services.feedback_submit(
+            actor=actor_of(request),
+            suggestion=s,
+            rating=request.POST.get("rating", ""),
+            comment=request.POST.get("comment", ""),
+        ),
+        _("Thank you for your rating."),
+        detail_url(s),
+    )
 
 
 def _get_person(request: HttpRequest, person_id: int, **_: object) -> Person:
@@ -128,7 +167,14 @@ def _get_person(request: HttpRequest, person_id: int, **_: object) -> Person:
 def record(request: HttpRequest, person_id: int) -> HttpResponse:
     person = request.renda_object  # type: ignore[attr-defined]
     data = selectors.deputy_record(person=person)
-    return render(request, "suggestions/record.html", {
-        "page_title": _("Record of %(name)s") % {"name": person.name},
-        "person": person, **data, "statuses": Status.choices, "ratings": Rating.choices,
-    })
+    return render(
+        request,
+        "suggestions/record.html",
+        {
+            "page_title": _("Record of %(name)s") % {"name": person.name},
+            "person": person,
+            **data,
+            "statuses": Status.choices,
+            "ratings": Rating.choices,
+        },
+    )

@@ -28,8 +28,13 @@ class DueColumn(Column):
         if value is None:
             return ""
         css = "text-danger fw-bold" if value < timezone.localdate() else "text-body"
-        return format_html('<span class="{}" data-due="{}">{} · {}</span>', css, value.isoformat(), cn_date(value),
-                           days_left(value))
+        return format_html(
+            '<span class="{}" data-due="{}">{} · {}</span>',
+            css,
+            value.isoformat(),
+            cn_date(value),
+            days_left(value),
+        )
 
 
 def _detail(s: Suggestion) -> str:
@@ -37,8 +42,12 @@ def _detail(s: Suggestion) -> str:
 
 
 def _congress_filter() -> Filter:
-    return Filter("congress", _("Congress"), lambda qs, v: qs.filter(congress_id=v),
-                  lambda r: [(c.pk, c.name) for c in visible_congresses(r.user)])  # type: ignore[arg-type]
+    return Filter(
+        "congress",
+        _("Congress"),
+        lambda qs, v: qs.filter(congress_id=v),
+        lambda r: [(c.pk, c.name) for c in visible_congresses(r.user)],
+    )
 
 
 def _year_choices(request: Any) -> list[tuple[int, str]]:
@@ -51,8 +60,10 @@ class SuggestionListPage(ListPage):
     title = _("Suggestions and motions")
     export_name = "suggestions"
     empty_hint = _("No suggestions yet. Deputies submit them from their phones; staff can enter paper ones.")
-    actions = (Action(_("Batch assignment"), "suggestions:batch", "suggestions.manage", "diagram-3"),
-               Action(_("Enter for a deputy"), "suggestions:new", "suggestions.submit", "plus-lg"))
+    actions = (
+        Action(_("Batch assignment"), "suggestions:batch", "suggestions.manage", "diagram-3"),
+        Action(_("Enter for a deputy"), "suggestions:new", "suggestions.submit", "plus-lg"),
+    )
     columns = (
         Column(_("Number"), "code", link=_detail),
         Column(_("Kind"), "get_kind_display"),
@@ -72,8 +83,12 @@ class SuggestionListPage(ListPage):
         Filter("status", _("Status"), lambda qs, v: qs.filter(status=v), lambda r: Status.choices),
         Filter("kind", _("Kind"), lambda qs, v: qs.filter(kind=v), lambda r: Kind.choices),
         Filter("field", _("Field"), lambda qs, v: qs.filter(field=v), lambda r: Field.choices),
-        Filter("key", _("Key supervision"), lambda qs, v: qs.filter(key_supervised=v == "1"),
-               lambda r: [("1", _("yes")), ("0", _("no"))]),
+        Filter(
+            "key",
+            _("Key supervision"),
+            lambda qs, v: qs.filter(key_supervised=v == "1"),
+            lambda r: [("1", _("yes")), ("0", _("no"))],
+        ),
         Filter("q", _("Title"), lambda qs, v: qs.filter(title__icontains=v)),
     )
 
@@ -96,9 +111,16 @@ class InboxPage(ListPage):
         DueColumn(_("Due"), "current_due"),
     )
     filters = (
-        Filter("status", _("Status"), lambda qs, v: qs.filter(suggestion__status=v),
-               lambda r: [(s, label) for s, label in Status.choices
-                          if s in (Status.ASSIGNED, Status.REHANDLING, Status.REPLIED)]),
+        Filter(
+            "status",
+            _("Status"),
+            lambda qs, v: qs.filter(suggestion__status=v),
+            lambda r: [
+                (s, label)
+                for s, label in Status.choices
+                if s in (Status.ASSIGNED, Status.REHANDLING, Status.REPLIED)
+            ],
+        ),
         Filter("q", _("Title"), lambda qs, v: qs.filter(suggestion__title__icontains=v)),
     )
 
@@ -120,9 +142,18 @@ class OverduePage(ListPage):
         Column(_("Rule"), "rule"),
         Column(_("Source"), "source"),
     )
-    filters = (Filter("kind", _("Deadline"), lambda qs, v: qs.filter(kind=v),
-                      lambda r: [("reply", _("reply")), ("opinion", _("co-handler opinion")),
-                                 ("rehandle", _("re-handling reply"))]),)
+    filters = (
+        Filter(
+            "kind",
+            _("Deadline"),
+            lambda qs, v: qs.filter(kind=v),
+            lambda r: [
+                ("reply", _("reply")),
+                ("opinion", _("co-handler opinion")),
+                ("rehandle", _("re-handling reply")),
+            ],
+        ),
+    )
 
     def queryset(self) -> QuerySet[Deadline]:
         return selectors.overdue_deadlines(user=self.request.user)  # type: ignore[arg-type]
@@ -150,4 +181,3 @@ suggestion_list = SuggestionListPage.as_view()
 inbox = InboxPage.as_view()
 overdue = OverduePage.as_view()
 round_list = RoundListPage.as_view()
-

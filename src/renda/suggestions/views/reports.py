@@ -32,9 +32,13 @@ from renda.suggestions.models import (
 from renda.suggestions.search import suggest_lead_units
 from renda.suggestions.services.imports import HEADERS
 from renda.suggestions.services.supervision import WEIGHT_KEYS
-from renda.suggestions.views.common import get_round, get_suggestion, parse_date, run
+from renda.suggestions.views.common import actor_of, get_round, get_suggestion, parse_date, run
 
 RATE_KEYS = ("completion", "resolution", "satisfaction", "contact", "on_time")
+
+
+def _pct(value: float | None) -> float | str:
+    return "" if value is None else round(value * 100, 1)
 
 
 def _congress(request: HttpRequest) -> Congress:
@@ -61,11 +65,18 @@ def _chart(result: metrics.MetricsResult) -> dict[str, Any]:
         "tooltip": {"trigger": "axis"},
         "legend": {"data": names, "bottom": 0},
         "grid": {"left": 40, "right": 16, "top": 24, "bottom": 64, "containLabel": True},
-        "xAxis": {"type": "category", "data": [r.label for r in result.rows], "axisLabel": {"interval": 0, "rotate": 30}},
+        "xAxis": {
+            "type": "category",
+            "data": [r.label for r in result.rows],
+            "axisLabel": {"interval": 0, "rotate": 30},
+        },
         "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
         "series": [
-            {"name": name, "type": "bar",
-             "data": [round((r.rates.get(key) or 0) * 100, 1) for r in result.rows]}
+            {
+                "name": name,
+                "type": "bar",
+                "data": [round((r.rates.get(key) or 0) * 100, 1) for r in result.rows],
+            }
             for name, key in zip(names, RATE_KEYS, strict=True)
         ],
     }
@@ -84,29 +95,73 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
     if group_by != "congress":
         ids = [congress.pk]
     unit_raw, field_value = request.GET.get("unit", ""), request.GET.get("field", "")
-    result = metrics.compute(congress_ids=ids, congress=congress, year=year, group_by=group_by, today=today,
-                             unit_id=int(unit_raw) if unit_raw.isdigit() else None,
-                             field_value=field_value if field_value in Field.values else "")
+    result = metrics.compute(
+        congress_ids=ids,
+        congress=congress,
+        year=year,
+        group_by=group_by,
+        today=today,
+        unit_id=int(unit_raw) if unit_raw.isdigit() else None,
+        field_value=field_value if field_value in Field.values else "",
+    )
     if request.GET.get("export") == "xlsx":
-        headers = [str(metrics.DIMENSIONS[group_by][1]), "件数", "已交办", "已答复", "按期答复", "A类", "已测评",
-                   "满意", "基本满意", "已沟通", "已办结", "平均答复天数"] + [str(d.name) for d in result.definitions
-                                                                   if d.key in RATE_KEYS]
-        rows = [[r.label, r.count, r.assigned, r.replied, r.replied_in_limit, r.class_a, r.rated, r.satisfied,
-                 r.basically, r.contacted, r.closed, round(r.avg_days, 1) if r.avg_days is not None else ""]
-                + [round(r.rates[k] * 100, 1) if r.rates[k] is not None else "" for k in RATE_KEYS]
-                for r in [*result.rows, result.total]]
+        headers = [
+            str(metrics.DIMENSIONS[group_by][1]),
+            "件数",
+            "已交办",
+            "已答复",
+            "按期答复",
+            "A类",
+            "已测评",
+            "满意",
+            "基本满意",
+            "已沟通",
+            "已办结",
+            "平均答复天数",
+        ] + [str(d.name) for d in result.definitions if d.key in RATE_KEYS]
+        rows = [
+            [
+                r.label,
+                r.count,
+                r.assigned,
+                r.replied,
+                r.replied_in_limit,
+                r.class_a,
+                r.rated,
+                r.satisfied,
+                r.basically,
+                r.contacted,
+                r.closed,
+                round(r.avg_days, 1) if r.avg_days is not None else "",
+            ]
+            + [_pct(r.rates[k]) for k in RATE_KEYS]
+            for r in [*result.rows, result.total]
+        ]
         definitions = [[str(d.name), str(d.formula), str(d.setting or "")] for d in result.definitions]
-        content = xlsx_bytes([("办理情况统计", headers, rows), ("指标口径", ["指标", "公式", "设置"], definitions)])
+        content = xlsx_bytes(
+            [("办理情况统计", headers, rows), ("指标口径", ["指标", "公式", "设置"], definitions)]
+        )
         return attachment(content, f"suggestion-metrics-{year or 'all'}.xlsx", XLSX_CONTENT_TYPE)
-    return render(request, "suggestions/metrics.html", {
-        "page_title": _("Handling metrics"), "congress": congress, "year": year, "by": group_by,
-        "result": result, "chart": _chart(result), "rate_keys": RATE_KEYS,
-        "dimensions": [(k, v[1]) for k, v in metrics.DIMENSIONS.items()],
-        "years": list(range(today.year, today.year - 11, -1)),
-        "congresses": visible_congresses(request.user), "fields": Field.choices,
-        "units": HandlingUnit.objects.filter(congress=congress).select_related("organ"),
-        "unit": unit_raw, "field": field_value,
-    })
+    return render(
+        request,
+        "suggestions/metrics.html",
+        {
+            "page_title": _("Handling metrics"),
+            "congress": congress,
+            "year": year,
+            "by": group_by,
+            "result": result,
+            "chart": _chart(result),
+            "rate_keys": RATE_KEYS,
+            "dimensions": [(k, v[1]) for k, v in metrics.DIMENSIONS.items()],
+            "years": list(range(today.year, today.year - 11, -1)),
+            "congresses": visible_congresses(request.user),
+            "fields": Field.choices,
+            "units": HandlingUnit.objects.filter(congress=congress).select_related("organ"),
+            "unit": unit_raw,
+            "field": field_value,
+        },
+    )
 
 
 def _weights(congress: Congress) -> dict[str, int]:
@@ -121,33 +176,58 @@ def assessment(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     if request.method == "POST":
         check(request, "suggestions.manage", congress)
-        return run(request, lambda: services.assessment_weights_set(actor=request.user, congress=congress,  # type: ignore[arg-type]
-                                                                    weights=request.POST.dict()),
-                   _("Weights saved."), f"{request.path}?congress={congress.pk}")
+        return run(
+            request,
+            lambda: services.assessment_weights_set(
+                actor=actor_of(request),
+                congress=congress,
+                weights=dict(request.POST.items()),
+            ),
+            _("Weights saved."),
+            f"{request.path}?congress={congress.pk}",
+        )
     year = _year(request, today.year) or today.year
     weights = _weights(congress)
     scores = metrics.unit_assessment(congress=congress, year=year, weights=weights, today=today)
     if request.GET.get("export") == "xlsx":
         headers = ["承办单位", "件数", "按期答复率", "沟通率", "答复类别得分", "满意率", "无需重办率", "总分"]
-        rows = [[u.unit.organ.name, u.row.count] + [round(u.parts[k] * 100, 1) if u.parts[k] is not None else ""
-                                                    for k in WEIGHT_KEYS] + [u.score] for u in scores]
+        rows = [
+            [u.unit.organ.name, u.row.count] + [_pct(u.parts[k]) for k in WEIGHT_KEYS] + [u.score]
+            for u in scores
+        ]
         weight_rows = [[k, v] for k, v in weights.items()]
-        return attachment(xlsx_bytes([("绩效考核", headers, rows), ("权重", ["项目", "权重"], weight_rows)]),
-                          f"unit-assessment-{year}.xlsx", XLSX_CONTENT_TYPE)
-    return render(request, "suggestions/assessment.html", {
-        "page_title": _("Unit assessment"), "congress": congress, "year": year, "weights": weights,
-        "scores": scores, "keys": WEIGHT_KEYS, "years": list(range(today.year, today.year - 11, -1)),
-        "can_manage": request.user.has_perm("suggestions.manage", congress),
-        "congresses": visible_congresses(request.user),
-    })
+        return attachment(
+            xlsx_bytes([("绩效考核", headers, rows), ("权重", ["项目", "权重"], weight_rows)]),
+            f"unit-assessment-{year}.xlsx",
+            XLSX_CONTENT_TYPE,
+        )
+    return render(
+        request,
+        "suggestions/assessment.html",
+        {
+            "page_title": _("Unit assessment"),
+            "congress": congress,
+            "year": year,
+            "weights": weights,
+            "scores": scores,
+            "keys": WEIGHT_KEYS,
+            "years": list(range(today.year, today.year - 11, -1)),
+            "can_manage": request.user.has_perm("suggestions.manage", congress),
+            "congresses": visible_congresses(request.user),
+        },
+    )
 
 
 @permission_required("suggestions.manage")
 def batch(request: HttpRequest) -> HttpResponse:
     """交办会: staff pick many reviewed suggestions, each with its lead unit, and assign them at once."""
-    queue = list(selectors.review_queue(user=request.user).filter(status=Status.REVIEWED)[:200])  # type: ignore[arg-type]
-    units = {u.pk: u for u in HandlingUnit.objects.filter(congress_id__in=[s.congress_id for s in queue],
-                                                           is_active=True).select_related("organ")}
+    queue = list(selectors.review_queue(user=actor_of(request)).filter(status=Status.REVIEWED)[:200])
+    units = {
+        u.pk: u
+        for u in HandlingUnit.objects.filter(
+            congress_id__in=[s.congress_id for s in queue], is_active=True
+        ).select_related("organ")
+    }
     if request.method == "POST":
         plans = []
         for s in queue:
@@ -157,25 +237,41 @@ def batch(request: HttpRequest) -> HttpResponse:
             if lead is None:
                 messages.error(request, _("Please choose the lead unit for %(t)s.") % {"t": s.title})
                 return redirect("suggestions:batch")
-            co = [units[int(i)] for i in request.POST.getlist(f"co_{s.pk}") if i.isdigit() and int(i) in units]
+            co = [
+                units[int(i)] for i in request.POST.getlist(f"co_{s.pk}") if i.isdigit() and int(i) in units
+            ]
             plans.append(services.AssignPlan(s, lead, co, request.POST.get(f"hard_{s.pk}") == "1"))
         try:
-            done = services.suggestion_assign_batch(actor=request.user, plans=plans)  # type: ignore[arg-type]
+            done = services.suggestion_assign_batch(actor=actor_of(request), plans=plans)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("suggestions:batch")
-        messages.success(request, _("%(n)s suggestions assigned. Download the notices below.") % {"n": len(done)})
+        messages.success(
+            request, _("%(n)s suggestions assigned. Download the notices below.") % {"n": len(done)}
+        )
         return redirect(f"{request.path}?day={timezone.localdate().isoformat()}")
     day = parse_date(request.GET.get("day")) or timezone.localdate()
-    assigned_today = (Assignment.objects.filter(assigned_on=day, is_active=True,
-                                                suggestion__congress_id__in=[c.pk for c in
-                                                                             visible_congresses(request.user)])
-                      .values_list("unit_id", "unit__organ__name").distinct())
+    assigned_today = (
+        Assignment.objects.filter(
+            assigned_on=day,
+            is_active=True,
+            suggestion__congress_id__in=[c.pk for c in visible_congresses(request.user)],
+        )
+        .values_list("unit_id", "unit__organ__name")
+        .distinct()
+    )
     proposals = {s.pk: suggest_lead_units(suggestion=s) for s in queue[:50]}
-    return render(request, "suggestions/batch.html", {
-        "page_title": _("Batch assignment"), "queue": [(s, proposals.get(s.pk, [])) for s in queue],
-        "units": list(units.values()), "day": day, "notice_units": sorted(set(assigned_today), key=lambda u: u[1]),
-    })
+    return render(
+        request,
+        "suggestions/batch.html",
+        {
+            "page_title": _("Batch assignment"),
+            "queue": [(s, proposals.get(s.pk, [])) for s in queue],
+            "units": list(units.values()),
+            "day": day,
+            "notice_units": sorted(set(assigned_today), key=lambda u: u[1]),
+        },
+    )
 
 
 @permission_required("suggestions.manage")
@@ -183,8 +279,11 @@ def notice(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = get_object_or_404(HandlingUnit.objects.select_related("organ", "congress"), pk=unit_id)
     check(request, "suggestions.manage", unit)
     day = parse_date(request.GET.get("day")) or timezone.localdate()
-    rows = list(Assignment.objects.filter(unit=unit, assigned_on=day, is_active=True)
-                .select_related("suggestion__submitter").order_by("suggestion__number"))
+    rows = list(
+        Assignment.objects.filter(unit=unit, assigned_on=day, is_active=True)
+        .select_related("suggestion__submitter")
+        .order_by("suggestion__number")
+    )
     if not rows:
         raise Http404
     content = documents.assignment_notice(congress=unit.congress, unit=unit, assignments=rows, day=day)
@@ -195,12 +294,17 @@ def notice(request: HttpRequest, unit_id: int) -> HttpResponse:
 def reply_letter(request: HttpRequest, pk: int) -> HttpResponse:
     s: Suggestion = request.renda_object  # type: ignore[attr-defined]
     round_ = int(request.GET.get("round") or 0)
-    qs = Reply.objects.filter(suggestion=s).select_related("unit__organ", "suggestion__submitter",
-                                                           "suggestion__congress").order_by("-round")
+    qs = (
+        Reply.objects.filter(suggestion=s)
+        .select_related("unit__organ", "suggestion__submitter", "suggestion__congress")
+        .order_by("-round")
+    )
     reply = (qs.filter(round=round_) if round_ else qs).first()
     if reply is None:
         raise Http404
-    return attachment(documents.reply_letter(reply), f"答复-{s.code or s.pk}-{reply.round}.docx", DOCX_CONTENT_TYPE)
+    return attachment(
+        documents.reply_letter(reply), f"答复-{s.code or s.pk}-{reply.round}.docx", DOCX_CONTENT_TYPE
+    )
 
 
 @permission_required("suggestions.manage")
@@ -211,19 +315,33 @@ def round_new(request: HttpRequest) -> HttpResponse:
         chosen = [u for u in units if str(u.pk) in request.POST.getlist("units")]
         try:
             rnd = services.supervision_round_create(
-                actor=request.user, congress=congress, title=request.POST.get("title", ""),  # type: ignore[arg-type]
-                planned_on=parse_date(request.POST.get("planned_on")), leader=request.POST.get("leader", ""),
-                units=chosen)
+                actor=actor_of(request),
+                congress=congress,
+                title=request.POST.get("title", ""),
+                planned_on=parse_date(request.POST.get("planned_on")),
+                leader=request.POST.get("leader", ""),
+                units=chosen,
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             return redirect("suggestions:round_detail", pk=rnd.pk)
-    open_counts = dict(Suggestion.objects.filter(congress=congress, status__in=[Status.ASSIGNED, Status.REHANDLING])
-                       .order_by().values_list("lead_unit_id").annotate(n=Count("id")))
-    return render(request, "suggestions/round_new.html", {
-        "page_title": _("Plan a supervision round"), "congress": congress,
-        "units": [(u, open_counts.get(u.pk, 0)) for u in units], "data": request.POST,
-    })
+    open_counts = dict(
+        Suggestion.objects.filter(congress=congress, status__in=[Status.ASSIGNED, Status.REHANDLING])
+        .order_by()
+        .values_list("lead_unit_id")
+        .annotate(n=Count("id"))
+    )
+    return render(
+        request,
+        "suggestions/round_new.html",
+        {
+            "page_title": _("Plan a supervision round"),
+            "congress": congress,
+            "units": [(u, open_counts.get(u.pk, 0)) for u in units],
+            "data": request.POST,
+        },
+    )
 
 
 @permission_required("suggestions.view_round", get_object=get_round)
@@ -232,14 +350,27 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         check(request, "suggestions.manage", rnd)
         visit = get_object_or_404(RoundVisit, pk=request.POST.get("visit") or 0, round=rnd)
-        return run(request, lambda: services.round_visit_record(actor=request.user, visit=visit,  # type: ignore[arg-type]
-                                                                progress=request.POST.get("progress", ""),
-                                                                follow_ups=request.POST.get("follow_ups", "")),
-                   _("Visit recorded."), request.path)
-    return render(request, "suggestions/round_detail.html", {
-        "page_title": rnd.title, "rnd": rnd, "visits": selectors.round_detail(rnd=rnd),
-        "can_manage": request.user.has_perm("suggestions.manage", rnd),
-    })
+        return run(
+            request,
+            lambda: services.round_visit_record(
+                actor=actor_of(request),
+                visit=visit,
+                progress=request.POST.get("progress", ""),
+                follow_ups=request.POST.get("follow_ups", ""),
+            ),
+            _("Visit recorded."),
+            request.path,
+        )
+    return render(
+        request,
+        "suggestions/round_detail.html",
+        {
+            "page_title": rnd.title,
+            "rnd": rnd,
+            "visits": selectors.round_detail(rnd=rnd),
+            "can_manage": request.user.has_perm("suggestions.manage", rnd),
+        },
+    )
 
 
 @permission_required("suggestions.view_round", get_object=get_round)
@@ -259,15 +390,25 @@ def import_page(request: HttpRequest) -> HttpResponse:
             errors = [_("Please choose an Excel file.")]
         else:
             try:
-                result = services.suggestions_import(actor=request.user, congress=congress, content=upload.read())  # type: ignore[arg-type]
+                result = services.suggestions_import(
+                    actor=actor_of(request), congress=congress, content=upload.read()
+                )
             except ValidationError as exc:
                 errors = list(exc.messages)
             else:
-                messages.success(request, _("%(c)s imported, %(u)s already present.")
-                                 % {"c": result.created, "u": result.unchanged})
+                messages.success(
+                    request,
+                    _("%(c)s imported, %(u)s already present.")
+                    % {"c": result.created, "u": result.unchanged},
+                )
                 return redirect("suggestions:list")
-    return render(request, "suggestions/import.html", {
-        "page_title": _("Import earlier suggestions"), "congress": congress, "errors": errors,
-        "headers": list(HEADERS),
-    })
-
+    return render(
+        request,
+        "suggestions/import.html",
+        {
+            "page_title": _("Import earlier suggestions"),
+            "congress": congress,
+            "errors": errors,
+            "headers": list(HEADERS),
+        },
+    )
