@@ -24,6 +24,7 @@ DIMENSIONS = {
     "unit": ("lead_unit_id", _("Lead unit")),
     "field": ("field", _("Field")),
 }
+RATE_KEYS = ("completion", "resolution", "satisfaction", "contact", "on_time")
 COUNTED = Q(~Q(status__in=[Status.PENDING, Status.MERGED]))
 
 
@@ -46,6 +47,11 @@ class MetricRow:
     closed: int = 0
     avg_days: float | None = None
     rates: dict[str, float | None] = field(default_factory=dict)
+
+    @property
+    def rate_values(self) -> list[float | None]:
+        """The rates in the order of the page's columns (one loop in the template)."""
+        return [self.rates.get(key) for key in RATE_KEYS]
 
 
 @dataclass

@@ -65,6 +65,7 @@ _WORD = re.compile(r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9]+$")
 MAX_QUERY_TOKENS = 12
 # Words in more than this share of a congress's suggestions say nothing about similarity.
 MAX_DF_SHARE = 0.2
+POSTING_BUDGET = 8000
 
 
 def tokens(text: str) -> list[str]:
@@ -123,7 +124,15 @@ def _scored(
         weights[word] = query[word] * (math.log((total + 1) / (n + 1)) + 1.0)
     if not weights:
         return []
-    top = dict(sorted(weights.items(), key=lambda kv: -kv[1])[:MAX_QUERY_TOKENS])
+    # Rarest words first, until the posting rows to add up would pass the budget: bounds the work
+    # of the score query on a large history while keeping the most telling words.
+    top: dict[str, float] = {}
+    rows_read = 0
+    for word in sorted(weights, key=lambda w: df[w]):
+        if len(top) >= MAX_QUERY_TOKENS or (len(top) >= 2 and rows_read + df[word] > POSTING_BUDGET):
+            break
+        top[word] = weights[word]
+        rows_read += df[word]
     weight = Case(*[When(token=w, then=Value(v)) for w, v in top.items()], output_field=FloatField())
     rows = (
         SearchToken.objects.filter(congress_id__in=congress_ids, token__in=list(top))

@@ -34,7 +34,7 @@ from renda.suggestions.services.imports import HEADERS
 from renda.suggestions.services.supervision import WEIGHT_KEYS
 from renda.suggestions.views.common import actor_of, get_round, get_suggestion, parse_date, run
 
-RATE_KEYS = ("completion", "resolution", "satisfaction", "contact", "on_time")
+RATE_KEYS = metrics.RATE_KEYS
 
 
 def _pct(value: float | None) -> float | str:
