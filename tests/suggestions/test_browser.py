@@ -65,3 +65,21 @@ def test_clerk_replies_and_deputy_rates_on_phone(asgi_server, browser, artifacts
     phone.close()
     s = Suggestion.objects.get(pk=s.pk)
     assert s.status == Status.CLOSED and s.rating == "basically_satisfied"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_sees_metrics_chart(asgi_server, browser, artifacts_dir):
+    world = build_world()
+    from tests.factories.suggestions import replied
+
+    for index, category in enumerate("ABAC"):
+        replied(world, category=category, unit_index=index % 3)
+    assigned(world, unit_index=2)
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    _login(page, asgi_server, world.users["staff"].username)
+    page.goto(f"{asgi_server}/suggestions/metrics/?by=unit")
+    page.wait_for_selector("[data-echarts][data-rendered='1'] svg")
+    page.screenshot(path=str(artifacts_dir / "suggestions-metrics.png"), full_page=True)
+    assert "按期答复件数 ÷ 交办件数" in page.content()
+    context.close()

@@ -151,6 +151,10 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
             "year": year,
             "by": group_by,
             "result": result,
+            "cards": [
+                (d, result.total.avg_days if d.key == "avg_days" else result.total.rates.get(d.key))
+                for d in result.definitions
+            ],
             "chart": _chart(result),
             "rate_keys": RATE_KEYS,
             "dimensions": [(k, v[1]) for k, v in metrics.DIMENSIONS.items()],
