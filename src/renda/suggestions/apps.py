@@ -6,3 +6,9 @@ class SuggestionsConfig(AppConfig):
     name = "renda.suggestions"
     label = "suggestions"
     verbose_name = _("Suggestions")
+
+    def ready(self) -> None:
+        from renda.suggestions import nav, rules, todos  # noqa: F401
+        from renda.suggestions.demo import register
+
+        register()
