@@ -32,6 +32,12 @@ def _dev_secret(name: str, nbytes: int) -> str:
     return path.read_text().strip()
 
 
+if PRODUCTION and not (os.environ.get("RENDA_SECRET_KEY") and os.environ.get("RENDA_DATA_KEY")):
+    # Several workers (and machines) must share the keys: a key generated per machine would make
+    # sessions and encrypted ID/phone numbers unreadable elsewhere.
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("RENDA_PRODUCTION=1 needs RENDA_SECRET_KEY and RENDA_DATA_KEY in the environment")
 SECRET_KEY = os.environ.get("RENDA_SECRET_KEY") or _dev_secret("secret_key", 32)
 # 32 bytes hex: 16 for SM4-GCM field encryption, 16 for the HMAC blind index.
 DATA_KEY = os.environ.get("RENDA_DATA_KEY") or _dev_secret("data_key", 32)
@@ -49,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "channels",
+    "ninja",  # serves the API docs' JS from our own static files instead of a CDN
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
@@ -212,7 +219,11 @@ CONTENT_SECURITY_POLICY = {
 
 # --- i18n -------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Simplified Chinese only, whatever the browser asks for. A bilingual congress adds its second
+# language here (RENDA_EXTRA_LANGUAGES=ug,bo) and drops a catalogue per app; no code changes.
+LANGUAGES = [("zh-hans", "简体中文")] + [
+    (code, code) for code in os.environ.get("RENDA_EXTRA_LANGUAGES", "").split(",") if code.strip()
+]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
