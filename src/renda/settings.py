@@ -37,13 +37,17 @@ if PRODUCTION and not (os.environ.get("RENDA_SECRET_KEY") and os.environ.get("RE
     # sessions and encrypted ID/phone numbers unreadable elsewhere.
     from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured("RENDA_PRODUCTION=1 needs RENDA_SECRET_KEY and RENDA_DATA_KEY in the environment")
+    raise ImproperlyConfigured(
+        "RENDA_PRODUCTION=1 needs RENDA_SECRET_KEY and RENDA_DATA_KEY in the environment"
+    )
 SECRET_KEY = os.environ.get("RENDA_SECRET_KEY") or _dev_secret("secret_key", 32)
 # 32 bytes hex: 16 for SM4-GCM field encryption, 16 for the HMAC blind index.
 DATA_KEY = os.environ.get("RENDA_DATA_KEY") or _dev_secret("data_key", 32)
 
 DEBUG = os.environ.get("RENDA_DEBUG", "" if PRODUCTION else "1") == "1" and not TESTING
-ALLOWED_HOSTS = [h for h in os.environ.get("RENDA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("RENDA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("RENDA_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -114,7 +118,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "renda.sqlite3",
+            "NAME": str(VAR_DIR / "renda.sqlite3"),
             # WAL and a busy timeout let the server and the task worker share the file.
             "OPTIONS": {
                 "timeout": 20,
@@ -136,7 +140,9 @@ if REDIS_URL:
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 5000}}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 5000}}
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- background tasks -------------------------------------------------------------------

@@ -62,8 +62,14 @@ def test_sixth_attempt_is_refused_even_with_the_right_password(world):
 def test_passwords_are_hashed_with_argon2_outside_tests(tmp_path):
     env = _env(RENDA_VAR_DIR=str(tmp_path))
     code = "from django.contrib.auth.hashers import make_password; print(make_password('x').split('$')[0])"
-    out = subprocess.run([sys.executable, "-m", "renda.cli", "shell", "-c", code], env=env, capture_output=True,
-                         text=True, timeout=120, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "renda.cli", "shell", "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     assert out.stdout.strip().splitlines()[-1] == "argon2"
 
 
@@ -122,8 +128,13 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def test_check_deploy_is_clean_under_production_settings(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "renda.cli", "check", "--deploy"], env=_production_env(tmp_path),
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "renda.cli", "check", "--deploy"],
+        env=_production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "System check identified no issues (0 silenced).", out.stdout + out.stderr
     assert "WARNING" not in out.stderr
@@ -132,7 +143,8 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
 def test_production_refuses_to_start_without_its_keys(tmp_path):
     env = _production_env(tmp_path)
     del env["RENDA_DATA_KEY"]
-    out = subprocess.run([sys.executable, "-m", "renda.cli", "check"], env=env, capture_output=True, text=True,
-                         timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "renda.cli", "check"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert out.returncode != 0
     assert "RENDA_DATA_KEY" in out.stderr
