@@ -50,7 +50,14 @@ ALLOWED_HOSTS = [
 ]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("RENDA_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
+# Renda's apps first: their translations and templates take precedence over Django's
+# (e.g. 'Log out' is 退出登录 here, 注销 in django.contrib.admin).
 INSTALLED_APPS = [
+    "renda.core",
+    "renda.org",
+    "renda.meetings",
+    "renda.budget",
+    "renda.suggestions",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -66,11 +73,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
-    "renda.core",
-    "renda.org",
-    "renda.meetings",
-    "renda.budget",
-    "renda.suggestions",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
