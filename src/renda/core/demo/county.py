@@ -651,10 +651,14 @@ class CountyBuilder:
         org.person_link_user(actor=None, person=chair, user=users["leader"])
         core.role_grant(actor=None, user=users["leader"], role=Role.DEPUTY, congress=county)
         sc_ids = {p.pk for p in built.sc_members}
+        # A grass-roots deputy elected in 青山镇 (the township the demo township staff work in).
         deputy = next(
             m.person
             for m in built.county_mandates
-            if m.person.pk not in sc_ids and m.person.sector == Sector.FARMER
+            if m.person.pk not in sc_ids
+            and m.person.sector == Sector.FARMER
+            and m.constituency is not None
+            and m.constituency.area_id == township.pk
         )
         users["deputy"] = self.user("deputy", deputy.name)
         org.person_link_user(actor=None, person=deputy, user=users["deputy"])
