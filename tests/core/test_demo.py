@@ -30,7 +30,7 @@ from renda.org.models import Body, BodyKind, DeputyMandate, HandlingUnit, Member
 SRC = Path(__file__).resolve().parents[2] / "src"
 SNAPSHOT_SQL = (
     "SELECT c.name, p.name, p.gender, p.birth_date, p.party, p.sector, p.ethnicity, p.education, p.occupation "
-    "FROM org_person p JOIN core_congress c ON c.id = p.congress_id ORDER BY c.name, p.name"
+    "FROM org_person p JOIN core_congress c ON c.id = p.congress_id"
 )
 COUNT_TABLES = (
     "core_congress",
@@ -49,13 +49,14 @@ COUNT_TABLES = (
 
 def snapshot(cursor: Any) -> dict[str, Any]:
     cursor.execute(SNAPSHOT_SQL)
-    people = [tuple(str(v) for v in row) for row in cursor.fetchall()]
+    # Sorted here, not by the database: SQLite and PostgreSQL collate Chinese differently.
+    people = sorted(tuple(str(v) for v in row) for row in cursor.fetchall())
     counts = {}
     for table in COUNT_TABLES:
         cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 - fixed table names
         counts[table] = cursor.fetchone()[0]
-    cursor.execute("SELECT username FROM core_user ORDER BY username")
-    return {"people": people, "counts": counts, "users": [r[0] for r in cursor.fetchall()]}
+    cursor.execute("SELECT username FROM core_user")
+    return {"people": people, "counts": counts, "users": sorted(r[0] for r in cursor.fetchall())}
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from renda.core import selectors, services
 from renda.core.models import User
@@ -130,7 +130,7 @@ def my_notifications_read(request: HttpRequest, data: MarkReadIn) -> CountOut:
 
 
 def _token_out(token: object) -> TokenOut:
-    return TokenOut.from_orm(token)
+    return TokenOut.model_validate(token)
 
 
 @router.get("/me/tokens", response=list[TokenOut], summary="The current user's API tokens")
@@ -140,10 +140,10 @@ def my_tokens(request: HttpRequest) -> list[TokenOut]:
 
 
 @router.post("/me/tokens", response={201: NewTokenOut}, summary="Create an API token (shown once)")
-def my_token_create(request: HttpRequest, data: TokenIn) -> tuple[int, NewTokenOut]:
+def my_token_create(request: HttpRequest, data: TokenIn) -> Status[NewTokenOut]:
     check(request, "core.manage_tokens")
     token, raw = services.api_token_create(actor=_user(request), name=data.name)
-    return 201, NewTokenOut(**_token_out(token).dict(), token=raw)
+    return Status(201, NewTokenOut(**_token_out(token).model_dump(), token=raw))
 
 
 @router.delete("/me/tokens/{token_id}", response=TokenOut, summary="Revoke one of the current user's tokens")
