@@ -122,3 +122,37 @@ def test_phone_menu_opens_and_the_staff_workbench_fits(
         page.screenshot(path=str(artifacts_dir / "menu-staff-phone.png"))
     finally:
         context.close()
+
+
+def test_inbox_and_token_pages_in_the_browser(transactional_db, live_server, browser, world, artifacts_dir):
+    user = world.users["deputy"]
+    services.notification_send(
+        actor=None,
+        recipients=[user],
+        kind="notice",
+        title="请于3月5日前提交代表建议",
+        body="本次会议收集代表建议，请通过平台提交。",
+        url="/workbench/",
+    )
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/login/?next=/inbox/")
+        page.fill("#id_username", "deputy")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/inbox/")
+        page.screenshot(path=str(artifacts_dir / "inbox-deputy-phone.png"), full_page=True)
+        page.get_by_test_id("mark-all-read").click()
+        page.wait_for_url(f"{live_server.url}/inbox/")
+        assert page.get_by_test_id("unread-count").count() == 0
+        page.goto(f"{live_server.url}/account/tokens/")
+        page.fill("#id_name", "手机应用")
+        page.click("form.card button[type=submit]")
+        raw = page.get_by_test_id("raw-token").locator(".renda-token").inner_text()
+        assert raw.startswith("renda_")
+        page.screenshot(path=str(artifacts_dir / "tokens-deputy-phone.png"), full_page=True)
+        page.goto(f"{live_server.url}/account/tokens/")  # the raw token is not shown again
+        assert page.get_by_test_id("raw-token").count() == 0
+    finally:
+        context.close()
