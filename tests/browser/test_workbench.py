@@ -156,3 +156,26 @@ def test_inbox_and_token_pages_in_the_browser(transactional_db, live_server, bro
         assert page.get_by_test_id("raw-token").count() == 0
     finally:
         context.close()
+
+
+def test_admin_manages_users_and_role_grants(transactional_db, live_server, browser, world, artifacts_dir):
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    try:
+        page.goto(f"{live_server.url}/login/?next=/admin/core/user/")
+        page.fill("#id_username", "admin")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/admin/core/user/")
+        assert "用户与角色" not in page.title()  # the admin keeps its own titles
+        assert page.get_by_text("机关工作人员").first.is_visible()
+        page.screenshot(path=str(artifacts_dir / "admin-users.png"), full_page=True)
+        page.get_by_role("link", name="township", exact=True).click()
+        page.wait_for_load_state()
+        page.screenshot(path=str(artifacts_dir / "admin-user-change.png"), full_page=True)
+        assert errors == []
+    finally:
+        context.close()

@@ -26,6 +26,7 @@ define_setting("tests.sample_days", default=10, label="sample", source="test onl
 CASES = [
     Case("core:home", EVERYONE, ok_status=(302,), anonymous_ok=True),
     Case("core:health", EVERYONE, anonymous_ok=True),
+    Case("core:favicon", EVERYONE, ok_status=(301,), anonymous_ok=True),
     Case("core:login", EVERYONE, ok_status=(200, 302), anonymous_ok=True),
     Case("core:logout", EVERYONE, method="post", ok_status=(302,), anonymous_ok=True),
     Case("core:workbench", EVERYONE),

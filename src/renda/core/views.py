@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -65,6 +66,12 @@ password_change = permission_required("core.change_own_password")(PasswordChange
 @public
 def health(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
+
+
+@public
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on every page without a <link rel=icon> (the admin, the API docs)."""
+    return redirect(static("core/favicon.svg"), permanent=True)
 
 
 @public
