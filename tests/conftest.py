@@ -16,11 +16,18 @@ from django.test import Client
 
 from tests.factories.world import World, build_world
 
-ARTIFACTS = Path(os.environ.get("RENDA_TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "var" / "test-artifacts"))
+ARTIFACTS = Path(
+    os.environ.get("RENDA_TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "var" / "test-artifacts")
+)
 CHROMIUM = os.environ.get("RENDA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 
@@ -51,7 +58,7 @@ def artifacts_dir() -> Path:
 def browser():  # type: ignore[no-untyped-def]
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         pytest.fail(
-            f"Chromium not found at {CHROMIUM}. Install it with: "
+            f"Chromium not found at {CHROMIUM}. Install it with: "  # noqa: S608 - a message, not SQL
             "apt-get update && apt-get install -y chromium fonts-noto-cjk (or set RENDA_CHROMIUM)."
         )
     from playwright.sync_api import sync_playwright
@@ -62,6 +69,31 @@ def browser():  # type: ignore[no-untyped-def]
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile the apps' catalogues (polib, as `renda i18n compile` does) so pages render in Chinese
+    even when pytest runs without `make setup` first."""
+    import polib
+
+    compiled = False
+    for po in (Path(__file__).resolve().parent.parent / "src" / "renda").glob(
+        "*/locale/*/LC_MESSAGES/django.po"
+    ):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            polib.pofile(str(po)).save_as_mofile(str(mo))
+            compiled = True
+    if compiled:  # Django may have loaded the old catalogues already: drop its and gettext's caches
+        import gettext
+
+        from asgiref.local import Local
+        from django.utils.translation import trans_real
+
+        gettext._translations.clear()  # type: ignore[attr-defined]
+        trans_real._translations = {}
+        trans_real._default = None
+        trans_real._active = Local()
 
 
 def _free_port() -> int:

@@ -3,7 +3,6 @@ same permissions as the pages. Each app contributes a router from its ``api.py``
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,8 +16,11 @@ from renda.core.models import ApiToken
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        digest = hashlib.new("sm3", token.encode()).hexdigest()
-        row = ApiToken.objects.select_related("user").filter(digest=digest, revoked=False).first()
+        row = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=ApiToken.digest_of(token), revoked=False)
+            .first()
+        )
         if row is None or not row.user.is_active:
             return None
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())

@@ -32,15 +32,32 @@ def _dev_secret(name: str, nbytes: int) -> str:
     return path.read_text().strip()
 
 
+if PRODUCTION and not (os.environ.get("RENDA_SECRET_KEY") and os.environ.get("RENDA_DATA_KEY")):
+    # Several workers (and machines) must share the keys: a key generated per machine would make
+    # sessions and encrypted ID/phone numbers unreadable elsewhere.
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "RENDA_PRODUCTION=1 needs RENDA_SECRET_KEY and RENDA_DATA_KEY in the environment"
+    )
 SECRET_KEY = os.environ.get("RENDA_SECRET_KEY") or _dev_secret("secret_key", 32)
 # 32 bytes hex: 16 for SM4-GCM field encryption, 16 for the HMAC blind index.
 DATA_KEY = os.environ.get("RENDA_DATA_KEY") or _dev_secret("data_key", 32)
 
 DEBUG = os.environ.get("RENDA_DEBUG", "" if PRODUCTION else "1") == "1" and not TESTING
-ALLOWED_HOSTS = [h for h in os.environ.get("RENDA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("RENDA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("RENDA_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
+# Renda's apps first: their translations and templates take precedence over Django's
+# (e.g. 'Log out' is 退出登录 here, 注销 in django.contrib.admin).
 INSTALLED_APPS = [
+    "renda.core",
+    "renda.org",
+    "renda.meetings",
+    "renda.budget",
+    "renda.suggestions",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -49,17 +66,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "channels",
+    "ninja",  # serves the API docs' JS from our own static files instead of a CDN
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
-    "renda.core",
-    "renda.org",
-    "renda.meetings",
-    "renda.budget",
-    "renda.suggestions",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -107,7 +120,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "renda.sqlite3",
+            "NAME": str(VAR_DIR / "renda.sqlite3"),
             # WAL and a busy timeout let the server and the task worker share the file.
             "OPTIONS": {
                 "timeout": 20,
@@ -129,7 +142,9 @@ if REDIS_URL:
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 5000}}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 5000}}
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- background tasks -------------------------------------------------------------------
@@ -212,7 +227,11 @@ CONTENT_SECURITY_POLICY = {
 
 # --- i18n -------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Simplified Chinese only, whatever the browser asks for. A bilingual congress adds its second
+# language here (RENDA_EXTRA_LANGUAGES=ug,bo) and drops a catalogue per app; no code changes.
+LANGUAGES = [("zh-hans", "简体中文")] + [
+    (code, code) for code in os.environ.get("RENDA_EXTRA_LANGUAGES", "").split(",") if code.strip()
+]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

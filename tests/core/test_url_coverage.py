@@ -31,6 +31,10 @@ def test_every_url_has_a_matrix_row_and_a_declared_permission():
     assert names, "no URLs found"
     missing = sorted(n for n, _ in names if n not in REGISTRY)
     assert missing == [], f"URLs without a row in a permission matrix: {missing}"
-    undeclared = sorted(n for n, cb in names if not getattr(cb, "renda_permission", None)
-                        and not getattr(getattr(cb, "view_class", None), "renda_permission", None))
+    undeclared = sorted(
+        n
+        for n, cb in names
+        if not getattr(cb, "renda_permission", None)
+        and not getattr(getattr(cb, "view_class", None), "renda_permission", None)
+    )
     assert undeclared == [], f"views that declare no permission: {undeclared}"

@@ -15,6 +15,6 @@ def renda(request: HttpRequest) -> dict[str, Any]:
     items = [item for item in NAV if user.has_perm(item.perm)]
     return {
         "nav_items": items,
-        "unread_count": selectors.notification_unread_count(user=user),  # type: ignore[arg-type]
-        "user_roles": selectors.role_labels(user=user),  # type: ignore[arg-type]
+        "unread_count": selectors.notification_unread_count(user=user),
+        "user_roles": selectors.role_labels(user=user),
     }

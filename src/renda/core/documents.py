@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
+from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -23,7 +24,7 @@ HEADING1_FONT = "黑体"
 HEADING2_FONT = "楷体_GB2312"
 
 
-def _set_font(run, name: str, size_pt: float, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _set_font(run: Any, name: str, size_pt: float, bold: bool = False) -> None:
     run.font.name = name
     run.font.size = Pt(size_pt)
     run.font.bold = bold

@@ -65,5 +65,7 @@ def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse
     return response
 
 
-def xlsx_response(filename: str, title: str, headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+def xlsx_response(
+    filename: str, title: str, headers: Sequence[Any], rows: Iterable[Sequence[Any]]
+) -> HttpResponse:
     return attachment(xlsx_bytes([(title, headers, rows)]), filename, XLSX_CONTENT_TYPE)

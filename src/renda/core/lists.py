@@ -45,7 +45,13 @@ class Column:
 
     def display(self, row: Any) -> Any:
         value = self.raw(row)
-        formatter = {"date": cn_date, "datetime": cn_datetime, "money": money, "percent": percent}.get(self.fmt)
+        formatters: dict[str, Callable[[Any], str]] = {
+            "date": cn_date,
+            "datetime": cn_datetime,
+            "money": money,
+            "percent": percent,
+        }
+        formatter = formatters.get(self.fmt)
         return formatter(value) if formatter and value is not None else ("" if value is None else value)
 
 
@@ -106,16 +112,21 @@ class ListPage:
         cols = [c for c in self.get_columns() if c.export]
         rows = ([c.raw(row) for c in cols] for row in self.filtered().iterator(chunk_size=2000))
         stamp = timezone.localdate().strftime("%Y%m%d")
-        return xlsx_response(f"{self.export_name}-{stamp}.xlsx", str(self.heading()), [c.label for c in cols], rows)
+        return xlsx_response(
+            f"{self.export_name}-{stamp}.xlsx", str(self.heading()), [c.label for c in cols], rows
+        )
 
     def response(self) -> HttpResponse:
         if self.request.GET.get("export") == "xlsx":
             return self.export()
         page = Paginator(self.filtered(), self.per_page).get_page(self.request.GET.get("page"))
         columns = self.get_columns()
-        rows = [[(c.display(row), c.link(row) if c.link else "") for c in columns] for row in page.object_list]
+        rows = [
+            [(c.display(row), c.link(row) if c.link else "") for c in columns] for row in page.object_list
+        ]
         actions = [
-            (a, reverse(a.url_name, kwargs=a.kwargs or None)) for a in self.actions
+            (a, reverse(a.url_name, kwargs=a.kwargs or None))
+            for a in self.actions
             if self.request.user.has_perm(a.perm)
         ]
         context = {

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -21,9 +22,13 @@ class PermissionDeclaredMiddleware:
 
     def process_view(self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any) -> None:
         target = getattr(view_func, "view_class", view_func)
+        while isinstance(target, functools.partial):  # ninja's schema and docs views are partials
+            target = target.func
         if getattr(view_func, "renda_permission", None) or getattr(target, "renda_permission", None):
             return None
         module = getattr(target, "__module__", "") or ""
         if module.startswith(SELF_GUARDED_MODULES):
             return None
-        raise ImproperlyConfigured(f"view {module}.{getattr(target, '__name__', target)} declares no permission")
+        raise ImproperlyConfigured(
+            f"view {module}.{getattr(target, '__name__', target)} declares no permission"
+        )

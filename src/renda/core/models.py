@@ -3,6 +3,8 @@ notifications, per-congress rule settings, API tokens and the working-day calend
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -27,7 +29,11 @@ class Congress(models.Model):
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=CongressKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent congress"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent congress"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     division_code = models.CharField(_("division code"), max_length=12, blank=True)
@@ -38,7 +44,9 @@ class Congress(models.Model):
         verbose_name = _("congress")
         verbose_name_plural = _("congresses")
         ordering = ["path"]
-        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="congress_unique_name_in_parent")]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="congress_unique_name_in_parent")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -81,7 +89,7 @@ class RoleGrant(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
-    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("role grant")
@@ -101,6 +109,9 @@ class AuditChainHead(models.Model):
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
+    def __str__(self) -> str:
+        return f"audit chain head #{self.last_seq}"
+
 
 class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: object) -> int:
@@ -112,8 +123,6 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
 
 class AuditEvent(models.Model):
     """One audited action. Append-only: rows are never updated or deleted (see ``audit.py``)."""
-
-    objects = AppendOnlyQuerySet.as_manager()
 
     seq = models.BigIntegerField(unique=True)
     occurred_at = models.DateTimeField()
@@ -128,6 +137,8 @@ class AuditEvent(models.Model):
     payload = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
@@ -148,7 +159,9 @@ class AuditEvent(models.Model):
 
 
 class Notification(models.Model):
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     congress = models.ForeignKey(Congress, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=60)
     title = models.CharField(max_length=200)
@@ -158,6 +171,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
@@ -174,10 +189,14 @@ class CongressSetting(models.Model):
     congress = models.ForeignKey(Congress, on_delete=models.CASCADE, related_name="settings")
     key = models.CharField(max_length=80)
     value = models.JSONField()
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("rule setting")
+        verbose_name_plural = _("rule settings")
         constraints = [models.UniqueConstraint(fields=["congress", "key"], name="congresssetting_unique")]
 
     def __str__(self) -> str:
@@ -194,19 +213,32 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
 
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+
     def __str__(self) -> str:
         return self.name
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        return hashlib.new("sm3", raw.encode()).hexdigest()
 
 
 class CalendarDay(models.Model):
     """An exception to the Monday–Friday week: a public holiday or a make-up working day (调休).
     Seeded from the ``chinese_calendar`` package and editable by an admin."""
 
-    date = models.DateField(unique=True)
-    is_workday = models.BooleanField()
-    name = models.CharField(max_length=40, blank=True)
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(
+        _("working day"), help_text=_("Ticked: a make-up working day; not ticked: a holiday.")
+    )
+    name = models.CharField(_("name"), max_length=40, blank=True)
 
     class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("working-day calendar")
         ordering = ["date"]
 
     def __str__(self) -> str:

@@ -9,9 +9,19 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
-F = TypeVar("F", bound=Callable[..., HttpResponse])
+from renda.core.models import User
+
+F = TypeVar("F", bound=Callable[..., HttpResponseBase])
+
+
+class AuthedRequest(HttpRequest):
+    """For type checking only: the request of a view behind ``permission_required`` has a real user
+    and, when ``get_object`` was given, the checked object."""
+
+    user: User
+    renda_object: Any
 
 
 def public(view: F) -> F:
@@ -25,7 +35,7 @@ def permission_required(perm: str, get_object: Callable[..., Any] | None = None)
 
     def decorator(view: F) -> F:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             obj = get_object(request, **kwargs) if get_object else None

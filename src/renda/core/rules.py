@@ -45,10 +45,24 @@ is_internal = has_role(Role.STAFF, Role.TOWNSHIP_STAFF, Role.ADMIN, Role.LEADER,
 can_see_sensitive = has_role(Role.ADMIN, Role.STAFF, Role.TOWNSHIP_STAFF)
 
 rules.add_perm("core.view_workbench", rules.is_authenticated)
-rules.add_perm("core.view_notifications", rules.is_authenticated)
+
+
+@rules.predicate
+def owns_object(user: Any, obj: Any) -> bool:
+    """The object is the user's own: a message they received, a token they created."""
+    if obj is None:
+        return True
+    owner_id = getattr(obj, "recipient_id", None) or getattr(obj, "user_id", None)
+    return owner_id is not None and owner_id == user.pk
+
+
+rules.add_perm("core.view_notifications", rules.is_authenticated & owns_object)
 rules.add_perm("core.view_audit_trail", is_office_staff & object_in_scope)
 rules.add_perm("core.view_audit_log", is_office_staff)
 rules.add_perm("core.change_rule_settings", is_admin | (is_staff & object_in_scope))
 rules.add_perm("core.view_rule_settings", is_office_staff | is_leader)
 rules.add_perm("core.view_sensitive", can_see_sensitive)
-rules.add_perm("core.manage_tokens", rules.is_authenticated)
+rules.add_perm("core.manage_tokens", rules.is_authenticated & owns_object)
+rules.add_perm("core.change_own_password", rules.is_authenticated)
+# Django admin (users, role grants, calendar): system administrators only.
+rules.add_perm("core.use_admin_site", is_admin)

@@ -21,7 +21,7 @@ def user_roles(user: User | AnonymousUser) -> frozenset[str]:
         if user.is_superuser:
             roles.add(Role.ADMIN)
         cached = frozenset(roles)
-        user._renda_roles = cached  # type: ignore[union-attr]
+        setattr(user, "_renda_roles", cached)  # noqa: B010 - a per-request cache on the user object
     return cached
 
 
@@ -43,7 +43,7 @@ def visible_congress_ids(user: User | AnonymousUser) -> frozenset[int]:
             else:
                 query |= Q(pk=grant.congress_id)
         ids = frozenset(Congress.objects.filter(query).values_list("id", flat=True))
-    user._renda_scope = ids  # type: ignore[union-attr]
+    setattr(user, "_renda_scope", ids)  # noqa: B010
     return ids
 
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from renda.core.models import AuditEvent, Congress, Notification, Role, User
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from renda.core.models import ApiToken, AuditEvent, Congress, Notification, Role, RoleGrant, User
 from renda.core.rule_settings import REGISTRY, SettingValue, setting_value
 from renda.core.scope import user_roles, visible_congress_ids
+from renda.core.todos import Todo
 
 
 def notification_unread_count(*, user: User) -> int:
@@ -20,6 +26,15 @@ def notification_list(*, user: User) -> QuerySet[Notification]:
 def role_labels(*, user: User) -> list[str]:
     labels = dict(Role.choices)
     return [str(labels[r]) for r in Role.values if r in user_roles(user)]
+
+
+def role_grant_list(*, user: User) -> QuerySet[RoleGrant]:
+    """The user's own grants, highest congress first (the workbench's role badges)."""
+    return user.role_grants.select_related("congress").order_by("congress__path", "role")
+
+
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user)
 
 
 def audit_trail(*, user: User, object_type: str, object_id: str) -> QuerySet[AuditEvent]:
@@ -41,3 +56,32 @@ def audit_log_list(*, user: User) -> QuerySet[AuditEvent]:
 
 def rule_setting_values(*, congress: Congress) -> list[tuple[str, SettingValue]]:
     return [(key, setting_value(congress, key)) for key in sorted(REGISTRY)]
+
+
+def greeting(*, now: dt.datetime) -> str:
+    hour = now.hour
+    if hour < 5:
+        return _("Good evening")
+    if hour < 12:
+        return _("Good morning")
+    if hour < 18:
+        return _("Good afternoon")
+    return _("Good evening")
+
+
+@dataclass(frozen=True)
+class WorkbenchSummary:
+    todos: int
+    overdue: int
+    due_this_week: int
+    unread: int
+
+
+def workbench_summary(*, user: User, todos: Sequence[Todo], today: dt.date) -> WorkbenchSummary:
+    week_end = today + dt.timedelta(days=7)
+    return WorkbenchSummary(
+        todos=len(todos),
+        overdue=sum(1 for t in todos if t.due is not None and t.due < today),
+        due_this_week=sum(1 for t in todos if t.due is not None and today <= t.due <= week_end),
+        unread=notification_unread_count(user=user),
+    )

@@ -3,9 +3,10 @@ starts from, appends one audit event and sends messages only after commit."""
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,37 +31,110 @@ from renda.core.scope import reset_cache
 
 
 def congress_create(
-    *, actor: User | None, name: str, kind: str, parent: Congress | None = None, short_name: str = "",
-    division_code: str = "", order: int = 0,
+    *,
+    actor: User | None,
+    name: str,
+    kind: str,
+    parent: Congress | None = None,
+    short_name: str = "",
+    division_code: str = "",
+    order: int = 0,
 ) -> Congress:
     with transaction.atomic():
         congress = Congress.objects.create(
-            name=name, kind=kind, parent=parent, short_name=short_name, division_code=division_code, order=order
+            name=name,
+            kind=kind,
+            parent=parent,
+            short_name=short_name,
+            division_code=division_code,
+            order=order,
         )
         congress.path = f"{parent.path if parent else ''}{congress.pk:06d}."
         congress.save(update_fields=["path"])
-        audit_log(actor=actor, action="congress.create", congress=congress, obj=congress,
-                  payload={"name": name, "kind": kind, "parent": parent.pk if parent else None})
+        audit_log(
+            actor=actor,
+            action="congress.create",
+            congress=congress,
+            obj=congress,
+            payload={"name": name, "kind": kind, "parent": parent.pk if parent else None},
+        )
     return congress
 
 
 def user_create(
-    *, actor: User | None, username: str, password: str | None, display_name: str = "",
-    grants: Iterable[tuple[str, Congress]] = (), is_superuser: bool = False,
+    *,
+    actor: User | None,
+    username: str,
+    password: str | None,
+    display_name: str = "",
+    grants: Iterable[tuple[str, Congress]] = (),
+    is_superuser: bool = False,
+    password_hash: str = "",
 ) -> User:
+    """A new login. ``password_hash`` (from ``make_password``) lets a bulk set-up such as the demo
+    pay for one argon2 computation instead of one per account."""
     if User.objects.filter(username=username).exists():
         raise ValidationError(_("The user name %(name)s is already taken.") % {"name": username})
     with transaction.atomic():
-        user = User(username=username, display_name=display_name, is_superuser=is_superuser, is_staff=is_superuser)
-        if password:
+        user = User(
+            username=username, display_name=display_name, is_superuser=is_superuser, is_staff=is_superuser
+        )
+        if password_hash:
+            user.password = password_hash
+        elif password:
             user.set_password(password)
         else:
             user.set_unusable_password()
         user.save()
-        audit_log(actor=actor, action="user.create", obj=user,
-                  payload={"username": username, "superuser": is_superuser})
+        audit_log(
+            actor=actor,
+            action="user.create",
+            obj=user,
+            payload={"username": username, "superuser": is_superuser},
+        )
         for role, congress in grants:
             _grant(actor=actor, user=user, role=role, congress=congress)
+    return user
+
+
+def user_admin_save(*, actor: User, user: User, created: bool, changed: list[str]) -> User:
+    """Save a user edited in the admin form (the form has validated it)."""
+    with transaction.atomic():
+        if not created:
+            User.objects.select_for_update().get(pk=user.pk)
+        user.save()
+        audit_log(
+            actor=actor,
+            action="user.create" if created else "user.update",
+            obj=user,
+            payload={"username": user.username, "changed": sorted(changed)},
+        )
+    reset_cache(user)
+    return user
+
+
+def user_unlock(*, actor: User, user: User) -> int:
+    """Clear the lock-out after failed log-ins (django-axes) for this user name."""
+    from axes.utils import reset
+
+    with transaction.atomic():
+        cleared = reset(username=user.get_username())
+        audit_log(actor=actor, action="user.unlock", obj=user, payload={"cleared": cleared})
+    return int(cleared)
+
+
+def user_set_password(*, actor: User, user: User, password: str) -> User:
+    """Set a new password (validated by AUTH_PASSWORD_VALIDATORS). Only the user or an admin may."""
+    from django.contrib.auth.password_validation import validate_password
+
+    if actor.pk != user.pk and not actor.is_superuser:
+        raise ValidationError(_("You may only change your own password."))
+    validate_password(password, user)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_log(actor=actor, action="user.set_password", obj=user, payload={})
     return user
 
 
@@ -68,6 +142,9 @@ def _grant(*, actor: User | None, user: User, role: str, congress: Congress) -> 
     if role not in Role.values:
         raise ValidationError(_("Unknown role."))
     grant, created = RoleGrant.objects.get_or_create(user=user, role=role, congress=congress)
+    if role == Role.ADMIN and not user.is_staff:
+        user.is_staff = True  # the Django admin (users, role grants, calendar) needs it
+        user.save(update_fields=["is_staff"])
     if created:
         audit_log(actor=actor, action="role.grant", congress=congress, obj=user, payload={"role": role})
     reset_cache(user)
@@ -88,20 +165,44 @@ def role_revoke(*, actor: User | None, user: User, role: str, congress: Congress
 
 
 def notification_send(
-    *, actor: User | None, recipients: Iterable[User], kind: str, title: str, body: str = "", url: str = "",
-    congress: Congress | None = None, sms: bool = False,
+    *,
+    actor: User | None,
+    recipients: Iterable[User],
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    congress: Congress | None = None,
+    sms: bool = False,
+    email: bool = False,
 ) -> list[Notification]:
-    """Inbox message for each recipient; with ``sms`` also through the outbound channel after commit."""
+    """An inbox message for each recipient; with ``sms``/``email`` also through the outbound
+    channel (``renda.core.outbound``), handed over only after the transaction commits."""
     recipients = list(recipients)
+    if not title.strip():
+        raise ValidationError(_("A message needs a title."))
+    channels = [c for c, wanted in ((outbound.SMS, sms), (outbound.EMAIL, email)) if wanted]
     with transaction.atomic():
         rows = Notification.objects.bulk_create(
-            [Notification(recipient=r, congress=congress, kind=kind, title=title, body=body, url=url) for r in recipients]
+            [
+                Notification(recipient=r, congress=congress, kind=kind, title=title, body=body, url=url)
+                for r in recipients
+            ]
         )
-        audit_log(actor=actor, action="notification.send", congress=congress,
-                  payload={"kind": kind, "title": title, "recipients": [r.pk for r in recipients]})
-        if sms:
-            messages = [outbound.OutboundMessage("sms", r.username, title, body) for r in recipients]
-            transaction.on_commit(lambda: [outbound.backend().send(m) for m in messages])
+        audit_log(
+            actor=actor,
+            action="notification.send",
+            congress=congress,
+            payload={
+                "kind": kind,
+                "title": title,
+                "recipients": [r.pk for r in recipients],
+                "channels": channels,
+            },
+        )
+        messages = [m for c in channels for m in outbound.messages_for(recipients, c, title, body)]
+        if messages:
+            transaction.on_commit(lambda: outbound.deliver(messages))
     return rows
 
 
@@ -112,6 +213,20 @@ def notification_mark_read(*, actor: User, notification_ids: Iterable[int] | Non
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))
     return qs.update(read_at=timezone.now())
+
+
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    """Revoke one of the actor's own tokens (an admin may revoke anyone's)."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.user_id != actor.pk and not actor.is_superuser:
+            raise ValidationError(_("You can only revoke your own tokens."))
+        if token.revoked:
+            raise ValidationError(_("This token has already been revoked."))
+        token.revoked = True
+        token.save(update_fields=["revoked"])
+        audit_log(actor=actor, action="api_token.revoke", obj=token, payload={"name": token.name})
+    return token
 
 
 def congress_setting_set(*, actor: User, congress: Congress, key: str, value: Any) -> CongressSetting:
@@ -134,43 +249,107 @@ def congress_setting_set(*, actor: User, congress: Congress, key: str, value: An
             row = CongressSetting(congress=congress, key=key)
         row.value, row.changed_by = value, actor
         row.save()
-        audit_log(actor=actor, action="setting.set", congress=congress, obj=row,
-                  payload={"key": key, "old": old, "new": value})
+        audit_log(
+            actor=actor,
+            action="setting.set",
+            congress=congress,
+            obj=row,
+            payload={"key": key, "old": old, "new": value},
+        )
     return row
+
+
+MAX_ACTIVE_TOKENS = 10
 
 
 def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """Returns the token row and the raw token, which is shown once and never stored."""
-    raw = secrets.token_urlsafe(32)
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Please give the token a name, for example the system that will use it."))
+    if len(name) > 80:
+        raise ValidationError(_("The name may have at most 80 characters."))
+    raw = "renda_" + secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken.objects.create(user=actor, name=name, digest=hashlib.new("sm3", raw.encode()).hexdigest())
+        User.objects.select_for_update().get(pk=actor.pk)  # serialises concurrent creations per user
+        if ApiToken.objects.filter(user=actor, revoked=False).count() >= MAX_ACTIVE_TOKENS:
+            raise ValidationError(
+                _("You already have %(n)s active tokens. Revoke one you no longer use first.")
+                % {"n": MAX_ACTIVE_TOKENS}
+            )
+        token = ApiToken.objects.create(user=actor, name=name, digest=ApiToken.digest_of(raw))
         audit_log(actor=actor, action="api_token.create", obj=token, payload={"name": name})
     return token, raw
 
 
-def calendar_seed(*, actor: User | None, year: int) -> int:
-    """Load a year's public holidays and make-up working days from ``chinese_calendar``; rows an
-    admin already edited are kept."""
-    import datetime as dt
+def calendar_day_set(*, actor: User | None, date: dt.date, is_workday: bool, name: str = "") -> CalendarDay:
+    """Record a public holiday (is_workday False) or a make-up working day on a weekend (True)."""
+    if not is_workday and date.weekday() >= 5 and not name:
+        raise ValidationError(_("A weekend is a day off already; name the holiday or leave the day out."))
+    with transaction.atomic():
+        day = CalendarDay.objects.select_for_update().filter(date=date).first()
+        old = {"is_workday": day.is_workday, "name": day.name} if day else None
+        if day is None:
+            day = CalendarDay(date=date)
+        day.is_workday, day.name = is_workday, name
+        day.save()
+        audit_log(
+            actor=actor,
+            action="calendar.set",
+            obj=day,
+            payload={"date": date, "is_workday": is_workday, "name": name, "old": old},
+        )
+    return day
 
+
+def calendar_day_delete(*, actor: User | None, date: dt.date) -> None:
+    """Remove an exception: the day follows the Monday–Friday rule again."""
+    with transaction.atomic():
+        day = CalendarDay.objects.select_for_update().filter(date=date).first()
+        if day is None:
+            raise ValidationError(_("There is no calendar entry for this day."))
+        payload = {"date": date, "is_workday": day.is_workday, "name": day.name}
+        day.delete()
+        audit_log(actor=actor, action="calendar.delete", payload=payload)
+
+
+@dataclass(frozen=True)
+class CalendarSeedResult:
+    year: int
+    created: int
+    known: bool  # False when the package does not know the year yet (admins enter it by hand)
+
+
+def calendar_seed(*, actor: User | None, year: int) -> CalendarSeedResult:
+    """Load a year's public holidays and make-up working days (调休) from ``chinese_calendar``;
+    days already in the calendar (perhaps edited by an admin) are kept as they are."""
     import chinese_calendar
+    from chinese_calendar.constants import Holiday
 
+    chinese_names = {h.value: h.chinese for h in Holiday}
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    try:
+        holidays = chinese_calendar.get_holidays(start, end, include_weekends=False)
+        makeup = [
+            d for d in chinese_calendar.get_workdays(start, end, include_weekends=True) if d.weekday() >= 5
+        ]
+        known = True
+    except NotImplementedError:
+        holidays, makeup, known = [], [], False
+    rows = [
+        (d, False, chinese_names.get(chinese_calendar.get_holiday_detail(d)[1] or "", "")) for d in holidays
+    ]
+    rows += [
+        (d, True, f"{chinese_names.get(chinese_calendar.get_holiday_detail(d)[1] or '', '')}调休上班")
+        for d in makeup
+    ]
     created = 0
     with transaction.atomic():
-        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        try:
-            holidays = chinese_calendar.get_holidays(start, end, include_weekends=False)
-            workdays = [d for d in chinese_calendar.get_workdays(start, end, include_weekends=True)
-                        if d.weekday() >= 5]
-        except NotImplementedError:
-            holidays, workdays = [], []  # the package does not know this year yet: admins enter it
-        for day in holidays:
-            _obj, made = CalendarDay.objects.get_or_create(
-                date=day, defaults={"is_workday": False, "name": chinese_calendar.get_holiday_detail(day)[1] or ""}
-            )
-            created += made
-        for day in workdays:
-            _obj, made = CalendarDay.objects.get_or_create(date=day, defaults={"is_workday": True, "name": "调休"})
-            created += made
-        audit_log(actor=actor, action="calendar.seed", payload={"year": year, "created": created})
-    return created
+        existing = set(CalendarDay.objects.filter(date__range=(start, end)).values_list("date", flat=True))
+        new = [CalendarDay(date=d, is_workday=w, name=n) for d, w, n in rows if d not in existing]
+        CalendarDay.objects.bulk_create(new)
+        created = len(new)
+        audit_log(
+            actor=actor, action="calendar.seed", payload={"year": year, "created": created, "known": known}
+        )
+    return CalendarSeedResult(year, created, known)

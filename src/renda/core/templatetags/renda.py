@@ -24,6 +24,17 @@ def cn_date(value: dt.date | dt.datetime | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+WEEKDAYS = "一二三四五六日"
+
+
+@register.filter
+def cn_weekday(value: dt.date | None) -> str:
+    """星期四"""
+    if value is None or value == "":
+        return ""
+    return f"星期{WEEKDAYS[value.weekday()]}"
+
+
 @register.filter
 def cn_datetime(value: dt.datetime | None) -> str:
     if value is None:

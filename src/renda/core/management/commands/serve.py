@@ -28,8 +28,21 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"Renda: http://{host}:{port}/")
         server = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "uvicorn", "renda.asgi:application", "--host", host, "--port", str(port),
-             "--workers", str(workers), "--no-server-header", "--log-level", "warning"]
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "renda.asgi:application",
+                "--host",
+                host,
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+                "--no-server-header",
+                "--log-level",
+                "warning",
+            ]
         )
 
         def stop(*_args: Any) -> None:
