@@ -17,7 +17,7 @@ INTERNAL = frozenset({"admin", "staff", "leader", "deputy", "unit_clerk", "towns
 OFFICE = frozenset({"admin", "staff", "township_staff"})
 EVERYONE = frozenset(ROLES)
 
-REGISTRY: dict[str, "Case"] = {}
+REGISTRY: dict[str, Case] = {}
 
 
 @dataclass(frozen=True)
@@ -43,12 +43,16 @@ def check_case(case: Case, world: World, client_for: Callable[[str], Client]) ->
         if anonymous.status_code not in case.ok_status:
             problems.append(f"anonymous {case.method.upper()} {url}: {anonymous.status_code}")
     elif not (anonymous.status_code == 302 and "/login/" in anonymous["Location"]):
-        problems.append(f"anonymous {case.method.upper()} {url}: {anonymous.status_code}, expected redirect to login")
+        problems.append(
+            f"anonymous {case.method.upper()} {url}: {anonymous.status_code}, expected redirect to login"
+        )
     for role in ROLES:
         response = getattr(client_for(role), case.method)(url, case.data(world))
         if role in case.allowed:
             if response.status_code not in case.ok_status:
-                problems.append(f"{role} {case.method.upper()} {url}: {response.status_code}, expected {case.ok_status}")
+                problems.append(
+                    f"{role} {case.method.upper()} {url}: {response.status_code}, expected {case.ok_status}"
+                )
         elif response.status_code != 403:
             problems.append(f"{role} {case.method.upper()} {url}: {response.status_code}, expected 403")
     return problems
