@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from renda.core.permissions import check
 from renda.core.scope import home_congress, visible_congress_ids
@@ -164,7 +165,7 @@ def list_suggestions(request: HttpRequest, year: int | None = None, status: str 
 
 
 @router.post("/", response={201: SuggestionOut}, summary="Submit a suggestion or motion")
-def submit(request: HttpRequest, body: SubmitIn) -> tuple[int, SuggestionOut]:
+def submit(request: HttpRequest, body: SubmitIn) -> Status:
     check(request, "suggestions.submit")
     from renda.suggestions.views.deputy import _congress_for
 
@@ -182,7 +183,7 @@ def submit(request: HttpRequest, body: SubmitIn) -> tuple[int, SuggestionOut]:
         session_number=body.session_number,
         cosigner_ids=body.cosigner_ids,
     )
-    return 201, _out(s)
+    return Status(201, _out(s))
 
 
 @router.get("/similar", response=list[SimilarOut], summary="Earlier suggestions like a text (top five)")

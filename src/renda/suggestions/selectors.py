@@ -210,6 +210,7 @@ def round_list(*, user: User) -> QuerySet[SupervisionRound]:
         SupervisionRound.objects.filter(congress_id__in=visible_congress_ids(user))
         .select_related("congress")
         .annotate(unit_count=Count("visits"))
+        .order_by("-planned_on", "-pk")  # Meta.ordering is dropped from GROUP BY queries
     )
 
 
