@@ -16,15 +16,29 @@ MEETING_DAY = dt.date(2026, 3, 5)
 
 def make_meeting(world: World, kind: str = MeetingKind.STANDING_COMMITTEE, title: str = "") -> Meeting:
     body = world.standing_committee if kind in (MeetingKind.STANDING_COMMITTEE,) else None
-    title = title or ("县第十八届人大常委会第二十次会议" if kind == MeetingKind.STANDING_COMMITTEE
-                      else "县第十八届人民代表大会第五次会议")
-    return services.meeting_create(actor=world.users["staff"], term=world.term, kind=kind, title=title,
-                                   start_date=MEETING_DAY, end_date=MEETING_DAY, body=body, venue="县人大常委会会议室")
+    title = title or (
+        "县第十八届人大常委会第二十次会议"
+        if kind == MeetingKind.STANDING_COMMITTEE
+        else "县第十八届人民代表大会第五次会议"
+    )
+    return services.meeting_create(
+        actor=world.users["staff"],
+        term=world.term,
+        kind=kind,
+        title=title,
+        start_date=MEETING_DAY,
+        end_date=MEETING_DAY,
+        body=body,
+        venue="县人大常委会会议室",
+    )
 
 
 def voters(meeting: Meeting) -> list[Participant]:
-    return list(meeting.participants.filter(role=ParticipantRole.VOTING).select_related("person", "person__user")
-                .order_by("pk"))
+    return list(
+        meeting.participants.filter(role=ParticipantRole.VOTING)
+        .select_related("person", "person__user")
+        .order_by("pk")
+    )
 
 
 def check_in(world: World, sitting: Sitting, participants: list[Participant]) -> None:
@@ -33,8 +47,12 @@ def check_in(world: World, sitting: Sitting, participants: list[Participant]) ->
 
 
 def open_sitting(world: World, meeting: Meeting, present: int | None = None) -> Sitting:
-    sitting = services.sitting_create(actor=world.users["staff"], meeting=meeting, title="第一次全体会议",
-                                      starts_at=timezone.now() + dt.timedelta(hours=1))
+    sitting = services.sitting_create(
+        actor=world.users["staff"],
+        meeting=meeting,
+        title="第一次全体会议",
+        starts_at=timezone.now() + dt.timedelta(hours=1),
+    )
     members = voters(meeting)
     check_in(world, sitting, members if present is None else members[:present])
     services.sitting_open(actor=world.users["staff"], sitting=sitting)
@@ -42,8 +60,13 @@ def open_sitting(world: World, meeting: Meeting, present: int | None = None) -> 
 
 
 def open_poll(world: World, meeting: Meeting, kind: str = "motion", **kwargs: object) -> Poll:
-    poll = services.poll_create(actor=world.users["staff"], meeting=meeting, kind=kind,
-                                title=kwargs.pop("title", "关于批准2025年县级决算的决议（草案）"), **kwargs)  # type: ignore[arg-type]
+    poll = services.poll_create(
+        actor=world.users["staff"],
+        meeting=meeting,
+        kind=kind,
+        title=kwargs.pop("title", "关于批准2025年县级决算的决议（草案）"),
+        **kwargs,
+    )  # type: ignore[arg-type]
     return services.poll_open(actor=world.users["staff"], poll=poll)
 
 

@@ -22,8 +22,13 @@ def _fire(poll, participant, user, keys):
     def worker(i: int) -> None:
         try:
             barrier.wait()
-            results[i] = services.ballot_cast(actor=user, poll_id=poll.pk, participant=participant,
-                                              choice={"v": "yes"}, idempotency_key=keys[i])
+            results[i] = services.ballot_cast(
+                actor=user,
+                poll_id=poll.pk,
+                participant=participant,
+                choice={"v": "yes"},
+                idempotency_key=keys[i],
+            )
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             results[i] = exc
         finally:

@@ -6,14 +6,14 @@ from renda.meetings import rules_law as law
 
 # (meeting kind, entitled, present, quorum?) — 三分之二以上 includes the bound; 过半数 is strict.
 QUORUM = [
-    ("congress_session", 150, 100, True),   # exactly two thirds
+    ("congress_session", 150, 100, True),  # exactly two thirds
     ("congress_session", 150, 99, False),
-    ("congress_session", 250, 167, True),   # 2/3 of 250 = 166.67 → 167
+    ("congress_session", 250, 167, True),  # 2/3 of 250 = 166.67 → 167
     ("congress_session", 250, 166, False),
-    ("township_session", 40, 27, True),     # 26.67 → 27
+    ("township_session", 40, 27, True),  # 26.67 → 27
     ("township_session", 40, 26, False),
     ("township_session", 30, 20, True),
-    ("standing_committee", 30, 16, True),   # strictly more than 15
+    ("standing_committee", 30, 16, True),  # strictly more than 15
     ("standing_committee", 30, 15, False),  # exactly half is not 过半数
     ("standing_committee", 31, 16, True),
     ("standing_committee", 31, 15, False),
@@ -42,8 +42,8 @@ def test_quorum_message_names_the_rule():
 # (meeting kind, entitled, yes, no, abstain, passes) — the base is ALL entitled members.
 MOTION = [
     ("standing_committee", 30, 16, 0, 0, True),
-    ("standing_committee", 30, 15, 0, 0, False),   # half of all is not enough
-    ("standing_committee", 30, 15, 1, 1, False),   # a majority of those voting is not enough
+    ("standing_committee", 30, 15, 0, 0, False),  # half of all is not enough
+    ("standing_committee", 30, 15, 1, 1, False),  # a majority of those voting is not enough
     ("standing_committee", 31, 16, 10, 5, True),
     ("congress_session", 250, 126, 0, 0, True),
     ("congress_session", 250, 125, 0, 0, False),
@@ -74,8 +74,15 @@ def _election(entitled, seats, yes_counts, write_ins=None, overmarked=0, paper=N
     for name, n in (write_ins or {}).items():
         ballots += [{"m": {str(j): "no" for j in range(len(yes_counts))}, "w": [name]}] * n
     ballots += [{"m": {str(j): "yes" for j in range(len(yes_counts))}, "w": []}] * overmarked
-    return law.tally(kind="election", meeting_kind="congress_session", entitled=entitled, ballots=ballots,
-                     options=options, seats=seats, paper=paper)
+    return law.tally(
+        kind="election",
+        meeting_kind="congress_session",
+        entitled=entitled,
+        ballots=ballots,
+        options=options,
+        seats=seats,
+        paper=paper,
+    )
 
 
 def test_election_needs_more_than_half_of_all_deputies():
@@ -87,16 +94,26 @@ def test_election_needs_more_than_half_of_all_deputies():
 
 
 def test_election_more_pass_than_seats_most_votes_win():
-    paper = {"issued": 100, "returned": 100, "invalid": 0, "write_ins": {},
-             "options": {"0": {"yes": 80}, "1": {"yes": 70}, "2": {"yes": 60}}}
+    paper = {
+        "issued": 100,
+        "returned": 100,
+        "invalid": 0,
+        "write_ins": {},
+        "options": {"0": {"yes": 80}, "1": {"yes": 70}, "2": {"yes": 60}},
+    }
     result = _election(100, 2, [0, 0, 0], paper=paper)
     assert [o.passed for o in result.options] == [True, True, False]
     assert result.runoff == []
 
 
 def test_election_tie_at_last_seat_means_another_round():
-    paper = {"issued": 100, "returned": 100, "invalid": 0, "write_ins": {},
-             "options": {"0": {"yes": 80}, "1": {"yes": 70}, "2": {"yes": 70}}}
+    paper = {
+        "issued": 100,
+        "returned": 100,
+        "invalid": 0,
+        "write_ins": {},
+        "options": {"0": {"yes": 80}, "1": {"yes": 70}, "2": {"yes": 70}},
+    }
     result = _election(100, 2, [0, 0, 0], paper=paper)
     assert [o.passed for o in result.options] == [True, False, False]
     assert [o.tied for o in result.options] == [False, True, True]
@@ -121,7 +138,9 @@ def test_more_ballots_returned_than_issued_voids_the_round():
 def test_list_vote_each_item_against_all_members():
     options = [("a", "任命甲"), ("b", "任命乙")]
     ballots = [{"m": {"a": "yes", "b": "no"}}] * 6 + [{"m": {"a": "abstain", "b": "yes"}}] * 1
-    result = law.tally(kind="list", meeting_kind="standing_committee", entitled=11, ballots=ballots, options=options)
+    result = law.tally(
+        kind="list", meeting_kind="standing_committee", entitled=11, ballots=ballots, options=options
+    )
     assert [o.passed for o in result.options] == [True, False]
     assert not result.passed
 
@@ -130,13 +149,22 @@ def test_list_vote_each_item_against_all_members():
 def test_pick_n_of_m(majority, chosen):
     options = [("a", "项目甲"), ("b", "项目乙"), ("c", "项目丙")]
     ballots = [{"p": ["a", "b"]}] * 3 + [{"p": ["a"]}] * 3 + [{"p": ["c"]}]
-    result = law.tally(kind="choice", meeting_kind="congress_session", entitled=10, ballots=ballots,
-                       options=options, seats=2, project_majority=majority)
+    result = law.tally(
+        kind="choice",
+        meeting_kind="congress_session",
+        entitled=10,
+        ballots=ballots,
+        options=options,
+        seats=2,
+        project_majority=majority,
+    )
     assert [o.passed for o in result.options] == chosen
 
 
-@pytest.mark.parametrize(("base", "half", "two_thirds"), [(1, 1, 1), (2, 2, 2), (3, 2, 2), (30, 16, 20),
-                                                           (31, 16, 21), (250, 126, 167)])
+@pytest.mark.parametrize(
+    ("base", "half", "two_thirds"),
+    [(1, 1, 1), (2, 2, 2), (3, 2, 2), (30, 16, 20), (31, 16, 21), (250, 126, 167)],
+)
 def test_thresholds(base, half, two_thirds):
     assert law.majority_threshold(base) == half
     assert law.two_thirds_threshold(base) == two_thirds
@@ -144,14 +172,17 @@ def test_thresholds(base, half, two_thirds):
     assert law.at_least_two_thirds(two_thirds, base) and not law.at_least_two_thirds(two_thirds - 1, base)
 
 
-@pytest.mark.parametrize(("kind", "choice", "message"), [
-    ("motion", {"v": "maybe"}, "赞成、反对或弃权"),
-    ("election", {"m": {"1": "yes", "2": "yes"}, "w": []}, "不能多于 1 名"),
-    ("election", {"m": {"1": "no", "2": "yes"}, "w": ["李四"]}, "不能多于 1 名"),
-    ("list", {"m": {"1": "yes"}}, "每一项"),
-    ("choice", {"p": ["1", "2"]}, "最多只能选择 1 项"),
-    ("choice", {"p": ["9"]}, "请从候选项目中选择"),
-])
+@pytest.mark.parametrize(
+    ("kind", "choice", "message"),
+    [
+        ("motion", {"v": "maybe"}, "赞成、反对或弃权"),
+        ("election", {"m": {"1": "yes", "2": "yes"}, "w": []}, "不能多于 1 名"),
+        ("election", {"m": {"1": "no", "2": "yes"}, "w": ["李四"]}, "不能多于 1 名"),
+        ("list", {"m": {"1": "yes"}}, "每一项"),
+        ("choice", {"p": ["1", "2"]}, "最多只能选择 1 项"),
+        ("choice", {"p": ["9"]}, "请从候选项目中选择"),
+    ],
+)
 def test_validate_choice_refuses(kind, choice, message):
     with pytest.raises(ValueError, match=message):
         law.validate_choice(kind=kind, choice=choice, option_keys=["1", "2"], seats=1)

@@ -41,8 +41,13 @@ def test_secret_ballots_cannot_be_linked_to_voters(world):
         # Each write-in name is unique, so a ballot's content reveals who cast it in which order.
         name = f"测试{i:02d}"
         cast_order.append(name)
-        services.ballot_cast(actor=ensure_user(m), poll_id=poll.pk, participant=m,
-                             choice={"m": {key: "no"}, "w": [name]}, idempotency_key=f"k{i}")
+        services.ballot_cast(
+            actor=ensure_user(m),
+            poll_id=poll.pk,
+            participant=m,
+            choice={"m": {key: "no"}, "w": [name]},
+            idempotency_key=f"k{i}",
+        )
     receipts = set(PollVoter.objects.filter(poll=poll).values_list("receipt", flat=True))
     services.poll_close(actor=world.users["staff"], poll=poll)
 
@@ -85,6 +90,8 @@ def test_recorded_poll_keeps_who_voted_how(world):
     open_sitting(world, meeting)
     poll = open_poll(world, meeting)
     m = voters(meeting)[2]
-    services.ballot_cast(actor=ensure_user(m), poll_id=poll.pk, participant=m, choice={"v": "no"}, idempotency_key="x")
+    services.ballot_cast(
+        actor=ensure_user(m), poll_id=poll.pk, participant=m, choice={"v": "no"}, idempotency_key="x"
+    )
     ballot = Ballot.objects.get(poll=poll)
     assert ballot.voter_id == m.pk and not ballot.secret

@@ -28,16 +28,23 @@ def test_participants_come_from_memberships_and_mandates_on_the_day(world):
     session = make_meeting(world, MeetingKind.CONGRESS_SESSION)
     assert session.participants.count() == 12
     # A mandate that ended before the meeting day does not count.
-    org.mandate_end(actor=None, mandate=world.deputies[11], end_date=MEETING_DAY - dt.timedelta(days=1),
-                    reason="resigned")
+    org.mandate_end(
+        actor=None, mandate=world.deputies[11], end_date=MEETING_DAY - dt.timedelta(days=1), reason="resigned"
+    )
     later = make_meeting(world, MeetingKind.CONGRESS_SESSION, title="第六次会议")
     assert later.participants.count() == 11
 
 
 def test_township_congress_has_no_standing_committee_meeting(world):
     with pytest.raises(ValidationError, match="乡镇人大不设常务委员会|standing committee"):
-        services.meeting_create(actor=world.users["staff"], term=world.township_term, kind="council_of_chairpersons",
-                                title="x", start_date=MEETING_DAY, body=world.standing_committee)
+        services.meeting_create(
+            actor=world.users["staff"],
+            term=world.township_term,
+            kind="council_of_chairpersons",
+            title="x",
+            start_date=MEETING_DAY,
+            body=world.standing_committee,
+        )
 
 
 def test_sitting_refuses_to_open_without_quorum_and_says_why(world):
@@ -72,8 +79,12 @@ def test_leave_request_approved_by_staff_and_counts(world):
 
 def test_member_checks_in_on_own_device_but_not_for_others(world):
     meeting = make_meeting(world)
-    sitting = services.sitting_create(actor=world.users["staff"], meeting=meeting, title="",
-                                      starts_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    sitting = services.sitting_create(
+        actor=world.users["staff"],
+        meeting=meeting,
+        title="",
+        starts_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+    )
     me, other = voters(meeting)[0], voters(meeting)[1]
     user = ensure_user(me)
     row = services.attendance_check_in(actor=user, sitting=sitting, participant=me)
@@ -84,8 +95,9 @@ def test_member_checks_in_on_own_device_but_not_for_others(world):
 
 def _cast(poll, participant, choice, key="k1"):
     user = ensure_user(participant)
-    return services.ballot_cast(actor=user, poll_id=poll.pk, participant=participant, choice=choice,
-                                idempotency_key=key)
+    return services.ballot_cast(
+        actor=user, poll_id=poll.pk, participant=participant, choice=choice, idempotency_key=key
+    )
 
 
 def test_motion_lifecycle_with_receipts_and_audit(world):
@@ -146,8 +158,15 @@ def test_member_must_be_checked_in_and_entitled(world):
 def test_election_with_write_in_and_runoff(world):
     meeting = make_meeting(world, MeetingKind.CONGRESS_SESSION)
     open_sitting(world, meeting)
-    poll = open_poll(world, meeting, kind="election", title="选举县人民政府县长", options=["王明", "李华"], seats=1,
-                     secret=False)
+    poll = open_poll(
+        world,
+        meeting,
+        kind="election",
+        title="选举县人民政府县长",
+        options=["王明", "李华"],
+        seats=1,
+        secret=False,
+    )
     assert poll.secret  # elections are always secret
     keys = [str(k) for k in poll.options.values_list("pk", flat=True)]
     members = voters(meeting)
@@ -168,11 +187,17 @@ def test_election_with_write_in_and_runoff(world):
 def test_paper_count_double_entry(world, client_for):
     meeting = make_meeting(world, MeetingKind.CONGRESS_SESSION)
     open_sitting(world, meeting)
-    poll = open_poll(world, meeting, kind="election", title="选举县监察委员会主任", options=["陈刚"], seats=1,
-                     paper=True)
+    poll = open_poll(
+        world, meeting, kind="election", title="选举县监察委员会主任", options=["陈刚"], seats=1, paper=True
+    )
     key = str(poll.options.get().pk)
-    counts = {"issued": 12, "returned": 12, "invalid": 1, "options": {key: {"yes": 10, "no": 1, "abstain": 0}},
-              "write_ins": {}}
+    counts = {
+        "issued": 12,
+        "returned": 12,
+        "invalid": 1,
+        "options": {key: {"yes": 10, "no": 1, "abstain": 0}},
+        "write_ins": {},
+    }
     staff, admin = world.users["staff"], world.users["admin"]
     with pytest.raises(ValidationError, match="two clerks|二人|复核"):
         services.poll_close(actor=staff, poll=poll)

@@ -14,7 +14,9 @@ class MeetingsConfig(AppConfig):
         from renda.meetings import demo, rules_law, todos  # noqa: F401
 
         register(
-            NavItem(_("Meetings"), "meetings:meeting_list", "meetings.view_meetings", "easel", 20, _("Meetings")),
+            NavItem(
+                _("Meetings"), "meetings:meeting_list", "meetings.view_meetings", "easel", 20, _("Meetings")
+            ),
         )
         register_todo_provider(todos.meeting_todos)
         register_demo_loader(20, "meetings", demo.load)

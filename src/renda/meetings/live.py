@@ -39,4 +39,6 @@ def broadcast_on_commit(meeting_id: int, *, event: str) -> None:
 
 def monitor_on_commit(meeting_id: int, *, event: str) -> None:
     """After commit, ask screens and consoles to refresh their counters from the database."""
-    transaction.on_commit(lambda: _send(monitor_group(meeting_id), {"type": "monitor.refresh", "event": event}))
+    transaction.on_commit(
+        lambda: _send(monitor_group(meeting_id), {"type": "monitor.refresh", "event": event})
+    )

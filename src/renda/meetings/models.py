@@ -33,28 +33,39 @@ class MeetingStatus(models.TextChoices):
 
 
 class Meeting(models.Model):
-    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT,
-                                 related_name="meetings")
+    congress = models.ForeignKey(
+        Congress, verbose_name=_("congress"), on_delete=models.PROTECT, related_name="meetings"
+    )
     term = models.ForeignKey(Term, verbose_name=_("term"), on_delete=models.PROTECT, related_name="meetings")
     kind = models.CharField(_("kind"), max_length=30, choices=MeetingKind.choices)
-    body = models.ForeignKey(Body, verbose_name=_("body"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="meetings")
+    body = models.ForeignKey(
+        Body, verbose_name=_("body"), null=True, blank=True, on_delete=models.PROTECT, related_name="meetings"
+    )
     number = models.PositiveSmallIntegerField(_("number"), default=1)
     title = models.CharField(_("title"), max_length=200)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     venue = models.CharField(_("venue"), max_length=200, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=MeetingStatus.choices,
-                              default=MeetingStatus.PLANNED)
-    current_item = models.ForeignKey("AgendaItem", verbose_name=_("current agenda item"), null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+    current_item = models.ForeignKey(
+        "AgendaItem",
+        verbose_name=_("current agenda item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["-start_date", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="meeting_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="meeting_end_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -154,6 +165,9 @@ class PaperRead(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["paper", "participant"], name="paperread_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.paper_id}:{self.participant_id}"
+
 
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", _("present")
@@ -165,16 +179,21 @@ class Attendance(models.Model):
     congress = models.ForeignKey(Congress, on_delete=models.PROTECT, related_name="+")
     sitting = models.ForeignKey(Sitting, on_delete=models.CASCADE, related_name="attendance")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="attendance")
-    status = models.CharField(_("status"), max_length=20, choices=AttendanceStatus.choices,
-                              default=AttendanceStatus.ABSENT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AttendanceStatus.choices, default=AttendanceStatus.ABSENT
+    )
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
-    checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="+")
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     late = models.BooleanField(_("late"), default=False)
     left_at = models.DateTimeField(_("left early at"), null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["sitting", "participant"], name="attendance_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.sitting_id}:{self.participant_id}:{self.status}"
 
 
 class LeaveRequest(models.Model):
@@ -188,16 +207,23 @@ class LeaveRequest(models.Model):
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="leave_requests")
     reason = models.CharField(_("reason"), max_length=300)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["sitting", "participant"], condition=Q(status="pending"),
-                                    name="leaverequest_one_pending"),
+            models.UniqueConstraint(
+                fields=["sitting", "participant"],
+                condition=Q(status="pending"),
+                name="leaverequest_one_pending",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return self.reason
 
 
 class PollKind(models.TextChoices):
@@ -219,16 +245,24 @@ class Poll(models.Model):
 
     congress = models.ForeignKey(Congress, on_delete=models.PROTECT, related_name="+")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="polls")
-    sitting = models.ForeignKey(Sitting, null=True, blank=True, on_delete=models.PROTECT, related_name="polls")
-    item = models.ForeignKey(AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="polls")
+    sitting = models.ForeignKey(
+        Sitting, null=True, blank=True, on_delete=models.PROTECT, related_name="polls"
+    )
+    item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="polls"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=PollKind.choices)
     title = models.CharField(_("title"), max_length=300)
     secret = models.BooleanField(_("secret ballot"), default=False)
     paper = models.BooleanField(_("paper ballot"), default=False)
     seats = models.PositiveSmallIntegerField(_("seats / picks"), default=1)
     countdown_seconds = models.PositiveIntegerField(_("countdown (seconds)"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=PollStatus.choices, default=PollStatus.DRAFT)
-    revote_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="revotes")
+    status = models.CharField(
+        _("status"), max_length=20, choices=PollStatus.choices, default=PollStatus.DRAFT
+    )
+    revote_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="revotes"
+    )
     entitled = models.PositiveIntegerField(_("entitled voters"), default=0)  # fixed at open
     opened_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
@@ -242,7 +276,9 @@ class Poll(models.Model):
         ordering = ["meeting", "pk"]
         constraints = [
             # Elections are always secret (组织法 art 28).
-            models.CheckConstraint(condition=~Q(kind="election") | Q(secret=True), name="poll_election_secret"),
+            models.CheckConstraint(
+                condition=~Q(kind="election") | Q(secret=True), name="poll_election_secret"
+            ),
             models.CheckConstraint(condition=Q(seats__gte=1), name="poll_seats_positive"),
         ]
 
@@ -285,6 +321,9 @@ class PollVoter(models.Model):
             models.UniqueConstraint(fields=["poll", "receipt"], name="pollvoter_unique_receipt"),
         ]
 
+    def __str__(self) -> str:
+        return self.receipt
+
 
 class Ballot(models.Model):
     """One cast vote. For a secret poll: random key, no voter, no time, no sequence."""
@@ -298,11 +337,21 @@ class Ballot(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(secret=False) | Q(voter__isnull=True), name="ballot_secret_no_voter"),
-            models.CheckConstraint(condition=Q(secret=True) | Q(voter__isnull=False), name="ballot_recorded_voter"),
-            models.UniqueConstraint(fields=["poll", "voter"], condition=Q(voter__isnull=False),
-                                    name="ballot_one_per_recorded_voter"),
+            models.CheckConstraint(
+                condition=Q(secret=False) | Q(voter__isnull=True), name="ballot_secret_no_voter"
+            ),
+            models.CheckConstraint(
+                condition=Q(secret=True) | Q(voter__isnull=False), name="ballot_recorded_voter"
+            ),
+            models.UniqueConstraint(
+                fields=["poll", "voter"],
+                condition=Q(voter__isnull=False),
+                name="ballot_one_per_recorded_voter",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return str(self.id)
 
 
 class PaperCount(models.Model):
@@ -320,3 +369,6 @@ class PaperCount(models.Model):
             models.UniqueConstraint(fields=["poll", "entry"], name="papercount_unique_entry"),
             models.CheckConstraint(condition=Q(entry__in=[1, 2]), name="papercount_entry_1_2"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.poll_id}#{self.entry}"

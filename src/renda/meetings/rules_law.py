@@ -32,10 +32,14 @@ class Rule:
 
 # --- quorum -------------------------------------------------------------------------------
 QUORUM_TWO_THIRDS = Rule(
-    "quorum_two_thirds", "全体代表的三分之二以上出席，始得举行", "《地方各级人民代表大会和地方各级人民政府组织法》第十四条"
+    "quorum_two_thirds",
+    "全体代表的三分之二以上出席，始得举行",
+    "《地方各级人民代表大会和地方各级人民政府组织法》第十四条",
 )
 QUORUM_MAJORITY = Rule(
-    "quorum_majority", "全体组成人员过半数出席，始得举行", "《地方各级人民代表大会和地方各级人民政府组织法》第五十一条"
+    "quorum_majority",
+    "全体组成人员过半数出席，始得举行",
+    "《地方各级人民代表大会和地方各级人民政府组织法》第五十一条",
 )
 # The law sets no quorum for the council of chairpersons; provincial rules of procedure use 过半数.
 QUORUM_COUNCIL = Rule("quorum_council", "主任会议组成人员过半数出席，始得举行", "常委会议事规则（主任会议）")
@@ -45,7 +49,9 @@ PASS_SESSION = Rule(
     "pass_session", "以全体代表的过半数通过", "《地方各级人民代表大会和地方各级人民政府组织法》第二十五条"
 )
 PASS_STANDING = Rule(
-    "pass_standing", "以全体组成人员的过半数通过", "《地方各级人民代表大会和地方各级人民政府组织法》第五十一条"
+    "pass_standing",
+    "以全体组成人员的过半数通过",
+    "《地方各级人民代表大会和地方各级人民政府组织法》第五十一条",
 )
 PASS_COUNCIL = Rule("pass_council", "以主任会议组成人员的过半数通过", "常委会议事规则（主任会议）")
 ELECTED = Rule(
@@ -59,7 +65,8 @@ PROJECT_CHOSEN = Rule(
     "民生实事项目人大代表票决制（设置项 meetings.project_vote_majority）",
 )
 PROJECT_CHOSEN_PLURALITY = Rule(
-    "project_chosen_plurality", "按得票多少确定；末位票数相等的另行投票",
+    "project_chosen_plurality",
+    "按得票多少确定；末位票数相等的另行投票",
     "民生实事项目人大代表票决制（设置项 meetings.project_vote_majority）",
 )
 OVERMARKED_INVALID = Rule(
@@ -119,8 +126,10 @@ class QuorumResult:
         need = "三分之二以上" if self.rule is QUORUM_TWO_THIRDS else "过半数"
         whom = "全体代表" if self.rule is QUORUM_TWO_THIRDS else "全体组成人员"
         state = "已达到法定人数" if self.ok else "未达到法定人数"
-        return (f"需{whom}{need}出席（应出席 {self.entitled} 人，至少 {self.threshold} 人），"
-                f"现出席 {self.present} 人，{state}。")
+        return (
+            f"需{whom}{need}出席（应出席 {self.entitled} 人，至少 {self.threshold} 人），"
+            f"现出席 {self.present} 人，{state}。"
+        )
 
 
 def quorum_rule(kind: str) -> Rule:
@@ -134,10 +143,20 @@ def quorum_rule(kind: str) -> Rule:
 def quorum(kind: str, *, entitled: int, present: int) -> QuorumResult:
     rule = quorum_rule(kind)
     if rule is QUORUM_TWO_THIRDS:
-        return QuorumResult(entitled > 0 and at_least_two_thirds(present, entitled), entitled, present,
-                            two_thirds_threshold(entitled), rule)
-    return QuorumResult(entitled > 0 and more_than_half(present, entitled), entitled, present,
-                        majority_threshold(entitled), rule)
+        return QuorumResult(
+            entitled > 0 and at_least_two_thirds(present, entitled),
+            entitled,
+            present,
+            two_thirds_threshold(entitled),
+            rule,
+        )
+    return QuorumResult(
+        entitled > 0 and more_than_half(present, entitled),
+        entitled,
+        present,
+        majority_threshold(entitled),
+        rule,
+    )
 
 
 def pass_rule(kind: str) -> Rule:
@@ -193,7 +212,9 @@ class PollResult:
             return "选举无效"
         if self.kind in ("election", "choice"):
             winners = [o.label for o in self.options if o.passed]
-            text = ("当选：" if self.kind == "election" else "入选：") + ("、".join(winners) if winners else "无")
+            text = ("当选：" if self.kind == "election" else "入选：") + (
+                "、".join(winners) if winners else "无"
+            )
             if self.runoff:
                 text += "；需另行投票：" + "、".join(o.label for o in self.options if o.tied)
             return text
@@ -290,14 +311,42 @@ def tally(
     if kind == "motion":
         rule = pass_rule(meeting_kind)
         motion.passed = more_than_half(motion.yes, entitled)
-        return PollResult(kind, entitled, threshold, rule, cast, cast - invalid, invalid, not_voted,
-                          [motion], write_ins, motion.passed, void, [], notes)
+        return PollResult(
+            kind,
+            entitled,
+            threshold,
+            rule,
+            cast,
+            cast - invalid,
+            invalid,
+            not_voted,
+            [motion],
+            write_ins,
+            motion.passed,
+            void,
+            [],
+            notes,
+        )
     if kind == "list":
         rule = pass_rule(meeting_kind)
         for r in option_rows:
             r.passed = more_than_half(r.yes, entitled)
-        return PollResult(kind, entitled, threshold, rule, cast, cast - invalid, invalid, not_voted,
-                          option_rows, write_ins, all(r.passed for r in option_rows), void, [], notes)
+        return PollResult(
+            kind,
+            entitled,
+            threshold,
+            rule,
+            cast,
+            cast - invalid,
+            invalid,
+            not_voted,
+            option_rows,
+            write_ins,
+            all(r.passed for r in option_rows),
+            void,
+            [],
+            notes,
+        )
     if kind == "election":
         rule = ELECTED
         # Write-ins are candidates too (组织法 art 28: 另选他人).
@@ -308,17 +357,50 @@ def tally(
                 r.passed = False
         if invalid:
             notes.append(f"无效票 {invalid} 张：{OVERMARKED_INVALID.text}（{OVERMARKED_INVALID.source}）")
-        return PollResult(kind, entitled, threshold, rule, cast, cast - invalid, invalid, not_voted,
-                          all_rows, write_ins, any(r.passed for r in all_rows), void, runoff, notes)
+        return PollResult(
+            kind,
+            entitled,
+            threshold,
+            rule,
+            cast,
+            cast - invalid,
+            invalid,
+            not_voted,
+            all_rows,
+            write_ins,
+            any(r.passed for r in all_rows),
+            void,
+            runoff,
+            notes,
+        )
     # choice: pick up to ``seats`` of the options
     rule = PROJECT_CHOSEN if project_majority else PROJECT_CHOSEN_PLURALITY
-    runoff = _seat_winners(option_rows, seats,
-                           (lambda r: more_than_half(r.yes, entitled)) if project_majority else (lambda r: r.yes > 0))
-    return PollResult(kind, entitled, threshold if project_majority else 0, rule, cast, cast - invalid, invalid,
-                      not_voted, option_rows, write_ins, any(r.passed for r in option_rows), void, runoff, notes)
+    runoff = _seat_winners(
+        option_rows,
+        seats,
+        (lambda r: more_than_half(r.yes, entitled)) if project_majority else (lambda r: r.yes > 0),
+    )
+    return PollResult(
+        kind,
+        entitled,
+        threshold if project_majority else 0,
+        rule,
+        cast,
+        cast - invalid,
+        invalid,
+        not_voted,
+        option_rows,
+        write_ins,
+        any(r.passed for r in option_rows),
+        void,
+        runoff,
+        notes,
+    )
 
 
-def validate_choice(*, kind: str, choice: Mapping[str, Any], option_keys: Sequence[str], seats: int) -> dict[str, Any]:
+def validate_choice(
+    *, kind: str, choice: Mapping[str, Any], option_keys: Sequence[str], seats: int
+) -> dict[str, Any]:
     """Normalise an electronic ballot; raise ValueError with a Chinese message when it is malformed.
     The device refuses an over-marked election ballot instead of recording an invalid one."""
     keys = set(option_keys)
@@ -329,7 +411,12 @@ def validate_choice(*, kind: str, choice: Mapping[str, Any], option_keys: Sequen
         return {"v": mark}
     if kind == "choice":
         picks = choice.get("p")
-        if not isinstance(picks, list) or not picks or not set(picks) <= keys or len(set(picks)) != len(picks):
+        if (
+            not isinstance(picks, list)
+            or not picks
+            or not set(picks) <= keys
+            or len(set(picks)) != len(picks)
+        ):
             raise ValueError("请从候选项目中选择。")
         if len(picks) > seats:
             raise ValueError(f"最多只能选择 {seats} 项。")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from renda.core.models import User
@@ -13,6 +13,7 @@ from renda.core.scope import visible_congress_ids
 from renda.core.templatetags.renda import cn_date
 from renda.meetings import rules_law
 from renda.meetings.models import (
+    AgendaItem,
     Attendance,
     AttendanceStatus,
     Ballot,
@@ -30,16 +31,22 @@ from renda.meetings.models import (
 
 def meeting_list(*, user: User) -> QuerySet[Meeting]:
     """Meetings in the user's scope, and meetings the user takes part in."""
-    return (Meeting.objects.filter(Q(congress_id__in=visible_congress_ids(user))
-                                   | Q(participants__person__user=user)).distinct()
-            .select_related("congress", "term", "body"))
+    return (
+        Meeting.objects.filter(
+            Q(congress_id__in=visible_congress_ids(user)) | Q(participants__person__user=user)
+        )
+        .distinct()
+        .select_related("congress", "term", "body")
+    )
 
 
 def participant_of(*, user: User, meeting: Meeting | int) -> Participant | None:
     meeting_id = meeting if isinstance(meeting, int) else meeting.pk
     if not user.is_authenticated:
         return None
-    return (Participant.objects.select_related("person").filter(meeting_id=meeting_id, person__user=user).first())
+    return (
+        Participant.objects.select_related("person").filter(meeting_id=meeting_id, person__user=user).first()
+    )
 
 
 @dataclass(frozen=True)
@@ -59,26 +66,49 @@ class AttendanceCounts:
 def attendance_counts(*, sitting: Sitting) -> AttendanceCounts:
     entitled = Participant.objects.filter(meeting_id=sitting.meeting_id, role=ParticipantRole.VOTING).count()
     agg = Attendance.objects.filter(sitting=sitting).aggregate(
-        present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT, left_at__isnull=True,
-                                     participant__role=ParticipantRole.VOTING)),
+        present=Count(
+            "pk",
+            filter=Q(
+                status=AttendanceStatus.PRESENT,
+                left_at__isnull=True,
+                participant__role=ParticipantRole.VOTING,
+            ),
+        ),
         leave=Count("pk", filter=Q(status=AttendanceStatus.LEAVE, participant__role=ParticipantRole.VOTING)),
-        late=Count("pk", filter=Q(status=AttendanceStatus.PRESENT, late=True,
-                                  participant__role=ParticipantRole.VOTING)),
+        late=Count(
+            "pk",
+            filter=Q(status=AttendanceStatus.PRESENT, late=True, participant__role=ParticipantRole.VOTING),
+        ),
         left=Count("pk", filter=Q(left_at__isnull=False, participant__role=ParticipantRole.VOTING)),
-        attendees=Count("pk", filter=Q(status=AttendanceStatus.PRESENT, left_at__isnull=True,
-                                       participant__role=ParticipantRole.NON_VOTING)),
+        attendees=Count(
+            "pk",
+            filter=Q(
+                status=AttendanceStatus.PRESENT,
+                left_at__isnull=True,
+                participant__role=ParticipantRole.NON_VOTING,
+            ),
+        ),
     )
     present, leave = agg["present"], agg["leave"]
-    return AttendanceCounts(entitled, present, leave, max(entitled - present - leave, 0), agg["late"], agg["left"],
-                            agg["attendees"])
+    return AttendanceCounts(
+        entitled,
+        present,
+        leave,
+        max(entitled - present - leave, 0),
+        agg["late"],
+        agg["left"],
+        agg["attendees"],
+    )
 
 
 def current_sitting(*, meeting: Meeting) -> Sitting | None:
     open_ = meeting.sittings.filter(status=Sitting.Status.OPEN).first()
     if open_ is not None:
         return open_
-    return (meeting.sittings.filter(status=Sitting.Status.SCHEDULED).order_by("number").first()
-            or meeting.sittings.order_by("-number").first())
+    return (
+        meeting.sittings.filter(status=Sitting.Status.SCHEDULED).order_by("number").first()
+        or meeting.sittings.order_by("-number").first()
+    )
 
 
 def current_poll(*, meeting: Meeting) -> Poll | None:
@@ -86,8 +116,11 @@ def current_poll(*, meeting: Meeting) -> Poll | None:
     poll = meeting.polls.filter(status=PollStatus.OPEN).first()
     if poll is not None:
         return poll
-    return (meeting.polls.filter(status__in=[PollStatus.CLOSED, PollStatus.ANNOUNCED])
-            .order_by("-closed_at", "-pk").first())
+    return (
+        meeting.polls.filter(status__in=[PollStatus.CLOSED, PollStatus.ANNOUNCED])
+        .order_by("-closed_at", "-pk")
+        .first()
+    )
 
 
 def voted_count(*, poll: Poll | int) -> int:
@@ -97,9 +130,16 @@ def voted_count(*, poll: Poll | int) -> int:
 
 def poll_public(poll: Poll) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "id": poll.pk, "title": poll.title, "kind": poll.kind, "kind_label": str(poll.get_kind_display()),
-        "secret": poll.secret, "paper": poll.paper, "seats": poll.seats, "status": poll.status,
-        "status_label": str(poll.get_status_display()), "entitled": poll.entitled,
+        "id": poll.pk,
+        "title": poll.title,
+        "kind": poll.kind,
+        "kind_label": str(poll.get_kind_display()),
+        "secret": poll.secret,
+        "paper": poll.paper,
+        "seats": poll.seats,
+        "status": poll.status,
+        "status_label": str(poll.get_status_display()),
+        "entitled": poll.entitled,
         "closes_at": poll.closes_at.isoformat() if poll.closes_at else None,
         "options": [{"key": str(o.pk), "label": o.label} for o in poll.options.all()],
         "revote_of": poll.revote_of_id,
@@ -134,19 +174,33 @@ def meeting_public_state(*, meeting_id: int) -> dict[str, Any]:
     meeting = Meeting.objects.select_related("current_item", "congress").get(pk=meeting_id)
     sitting = current_sitting(meeting=meeting)
     counts = attendance_counts(sitting=sitting) if sitting else None
-    quorum = (rules_law.quorum(meeting.kind, entitled=counts.entitled, present=counts.present)
-              if counts is not None else None)
+    quorum = (
+        rules_law.quorum(meeting.kind, entitled=counts.entitled, present=counts.present)
+        if counts is not None
+        else None
+    )
     poll = current_poll(meeting=meeting)
     item = meeting.current_item
     return {
-        "meeting": {"id": meeting.pk, "title": meeting.title, "status": meeting.status,
-                    "date": cn_date(meeting.start_date)},
+        "meeting": {
+            "id": meeting.pk,
+            "title": meeting.title,
+            "status": meeting.status,
+            "date": cn_date(meeting.start_date),
+        },
         "item": {"id": item.pk, "order": item.order, "title": item.title} if item else None,
-        "sitting": {"id": sitting.pk, "title": sitting.title, "status": sitting.status,
-                    "status_label": str(sitting.get_status_display())} if sitting else None,
+        "sitting": {
+            "id": sitting.pk,
+            "title": sitting.title,
+            "status": sitting.status,
+            "status_label": str(sitting.get_status_display()),
+        }
+        if sitting
+        else None,
         "attendance": counts.as_dict() if counts else None,
         "quorum": {"ok": quorum.ok, "message": quorum.message, "threshold": quorum.threshold}
-        if quorum else None,
+        if quorum
+        else None,
         "poll": poll_public(poll) if poll else None,
         "server_time": timezone.now().isoformat(),
     }
@@ -159,7 +213,11 @@ def member_state(*, meeting: Meeting, participant: Participant | None) -> dict[s
         me["participant"] = participant.pk
         me["voting"] = participant.role == ParticipantRole.VOTING
         sitting_id = (state.get("sitting") or {}).get("id")
-        att = Attendance.objects.filter(sitting_id=sitting_id, participant=participant).first() if sitting_id else None
+        att = (
+            Attendance.objects.filter(sitting_id=sitting_id, participant=participant).first()
+            if sitting_id
+            else None
+        )
         me["checked_in"] = bool(att and att.status == AttendanceStatus.PRESENT and att.left_at is None)
         poll = state.get("poll")
         if poll:
@@ -173,8 +231,11 @@ def member_state(*, meeting: Meeting, participant: Participant | None) -> dict[s
 def not_voted(*, poll: Poll) -> tuple[int, list[Participant]]:
     """Who has not yet voted: names for recorded polls, only the count for secret ones."""
     voted_ids = PollVoter.objects.filter(poll=poll).values("participant_id")
-    qs = (Participant.objects.filter(meeting_id=poll.meeting_id, role=ParticipantRole.VOTING)
-          .exclude(pk__in=voted_ids).select_related("person"))
+    qs = (
+        Participant.objects.filter(meeting_id=poll.meeting_id, role=ParticipantRole.VOTING)
+        .exclude(pk__in=voted_ids)
+        .select_related("person")
+    )
     count = qs.count()
     return count, ([] if poll.secret else list(qs[:500]))
 
@@ -183,8 +244,12 @@ def recorded_votes(*, poll: Poll) -> list[tuple[str, dict[str, Any]]]:
     """Who voted how, for recorded polls only (authorised staff)."""
     if poll.secret:
         return []
-    return [(b.voter.person.name if b.voter else "", b.choice)
-            for b in Ballot.objects.filter(poll=poll).select_related("voter__person").order_by("voter__person__name")]
+    return [
+        (b.voter.person.name if b.voter else "", b.choice)
+        for b in Ballot.objects.filter(poll=poll)
+        .select_related("voter__person")
+        .order_by("voter__person__name")
+    ]
 
 
 def receipts_published(*, poll: Poll) -> list[str]:
@@ -206,23 +271,34 @@ def attendance_rows(*, sitting: Sitting) -> list[dict[str, Any]]:
     out = []
     for p in Participant.objects.filter(meeting_id=sitting.meeting_id).select_related("person"):
         a = rows.get(p.pk)
-        out.append({"participant": p, "attendance": a, "leave": leaves.get(p.pk),
-                    "status": a.get_status_display() if a else AttendanceStatus.ABSENT.label})
+        out.append(
+            {
+                "participant": p,
+                "attendance": a,
+                "leave": leaves.get(p.pk),
+                "status": a.get_status_display() if a else AttendanceStatus.ABSENT.label,
+            }
+        )
     return out
 
 
 def papers_with_read(*, meeting: Meeting, participant: Participant | None) -> list[tuple[Paper, bool]]:
-    papers = list(Paper.objects.filter(item__meeting=meeting).select_related("item").order_by("item__order", "pk"))
+    papers = list(
+        Paper.objects.filter(item__meeting=meeting).select_related("item").order_by("item__order", "pk")
+    )
     read = set()
     if participant is not None:
         read = set(participant.paper_reads.values_list("paper_id", flat=True))
     return [(p, p.pk in read) for p in papers]
 
 
-def paper_read_counts(*, meeting: Meeting) -> dict[int, int]:
-    return dict(Paper.objects.filter(item__meeting=meeting).annotate(n=Count("reads")).values_list("pk", "n"))
+def agenda_with_papers(*, meeting: Meeting) -> list[AgendaItem]:
+    """Agenda items with their papers, each paper annotated with ``read_n`` (members who read it)."""
+    papers = Paper.objects.annotate(read_n=Count("reads")).order_by("pk")
+    return list(meeting.items.prefetch_related(Prefetch("papers", queryset=papers)))
 
 
 def pending_leave_requests(*, user: User) -> QuerySet[LeaveRequest]:
-    return (LeaveRequest.objects.filter(congress_id__in=visible_congress_ids(user), status=LeaveRequest.Status.PENDING)
-            .select_related("participant__person", "sitting__meeting"))
+    return LeaveRequest.objects.filter(
+        congress_id__in=visible_congress_ids(user), status=LeaveRequest.Status.PENDING
+    ).select_related("participant__person", "sitting__meeting")

@@ -54,12 +54,16 @@ def _participants_for(meeting: Meeting) -> list[tuple[int, str, str]]:
     """(person id, role, group) of everyone entitled to vote on the meeting's first day."""
     day = meeting.start_date
     if meeting.kind in (MeetingKind.CONGRESS_SESSION, MeetingKind.TOWNSHIP_SESSION):
-        return [(m.person_id, ParticipantRole.VOTING, m.delegation.name if m.delegation else "")
-                for m in active_mandates(congress=meeting.congress, day=day, term=meeting.term)]
+        return [
+            (m.person_id, ParticipantRole.VOTING, m.delegation.name if m.delegation else "")
+            for m in active_mandates(congress=meeting.congress, day=day, term=meeting.term)
+        ]
     if meeting.body is None:
         raise ValidationError(_("A standing committee or council meeting needs its body."))
-    return [(ms.person_id, ParticipantRole.VOTING, ms.get_role_display())
-            for ms in body_members_on(body=meeting.body, day=day)]
+    return [
+        (ms.person_id, ParticipantRole.VOTING, ms.get_role_display())
+        for ms in body_members_on(body=meeting.body, day=day)
+    ]
 
 
 def meeting_create(
@@ -84,41 +88,83 @@ def meeting_create(
     congress = term.congress
     if kind == MeetingKind.STANDING_COMMITTEE and (body is None or body.kind != BodyKind.STANDING_COMMITTEE):
         raise ValidationError(_("A standing committee meeting needs the standing committee as its body."))
-    if kind in (MeetingKind.STANDING_COMMITTEE, MeetingKind.COUNCIL_OF_CHAIRPERSONS) and not congress.has_standing_committee:
+    if (
+        kind in (MeetingKind.STANDING_COMMITTEE, MeetingKind.COUNCIL_OF_CHAIRPERSONS)
+        and not congress.has_standing_committee
+    ):
         raise ValidationError(_("A township congress has no standing committee."))
     if body is not None and body.congress_id != congress.pk:
         raise ValidationError(_("The body belongs to another congress."))
     with transaction.atomic():
-        meeting = Meeting.objects.create(congress=congress, term=term, kind=kind, body=body, number=number,
-                                         title=title.strip(), start_date=start_date, end_date=end_date, venue=venue)
+        meeting = Meeting.objects.create(
+            congress=congress,
+            term=term,
+            kind=kind,
+            body=body,
+            number=number,
+            title=title.strip(),
+            start_date=start_date,
+            end_date=end_date,
+            venue=venue,
+        )
         rows = _participants_for(meeting)
         Participant.objects.bulk_create(
-            [Participant(congress=congress, meeting=meeting, person_id=pid, role=role, group=group)
-             for pid, role, group in rows])
-        audit_log(actor=actor, action="meeting.create", congress=congress, obj=meeting,
-                  payload={"kind": kind, "title": meeting.title, "participants": len(rows)})
+            [
+                Participant(congress=congress, meeting=meeting, person_id=pid, role=role, group=group)
+                for pid, role, group in rows
+            ]
+        )
+        audit_log(
+            actor=actor,
+            action="meeting.create",
+            congress=congress,
+            obj=meeting,
+            payload={"kind": kind, "title": meeting.title, "participants": len(rows)},
+        )
     return meeting
 
 
-def participant_add_attendee(*, actor: User | None, meeting: Meeting, person_id: int, group: str = "") -> Participant:
+def participant_add_attendee(
+    *, actor: User | None, meeting: Meeting, person_id: int, group: str = ""
+) -> Participant:
     """A non-voting attendee (列席: officials of the government, court, procuratorate, commission)."""
     with transaction.atomic():
         if Participant.objects.filter(meeting=meeting, person_id=person_id).exists():
             raise ValidationError(_("This person already takes part in the meeting."))
-        row = Participant.objects.create(congress=meeting.congress, meeting=meeting, person_id=person_id,
-                                         role=ParticipantRole.NON_VOTING, group=group)
-        audit_log(actor=actor, action="meeting.attendee_add", congress=meeting.congress, obj=meeting,
-                  payload={"person": person_id})
+        row = Participant.objects.create(
+            congress=meeting.congress,
+            meeting=meeting,
+            person_id=person_id,
+            role=ParticipantRole.NON_VOTING,
+            group=group,
+        )
+        audit_log(
+            actor=actor,
+            action="meeting.attendee_add",
+            congress=meeting.congress,
+            obj=meeting,
+            payload={"person": person_id},
+        )
     return row
 
 
 def sitting_create(*, actor: User | None, meeting: Meeting, title: str, starts_at: dt.datetime) -> Sitting:
     with transaction.atomic():
         number = (meeting.sittings.aggregate(n=Max("number"))["n"] or 0) + 1
-        sitting = Sitting.objects.create(congress=meeting.congress, meeting=meeting, number=number,
-                                         title=title or f"第{number}次全体会议", starts_at=starts_at)
-        audit_log(actor=actor, action="sitting.create", congress=meeting.congress, obj=sitting,
-                  payload={"number": number})
+        sitting = Sitting.objects.create(
+            congress=meeting.congress,
+            meeting=meeting,
+            number=number,
+            title=title or f"第{number}次全体会议",
+            starts_at=starts_at,
+        )
+        audit_log(
+            actor=actor,
+            action="sitting.create",
+            congress=meeting.congress,
+            obj=sitting,
+            payload={"number": number},
+        )
     return sitting
 
 
@@ -139,8 +185,13 @@ def sitting_open(*, actor: User, sitting: Sitting) -> rules_law.QuorumResult:
         sitting.status = Sitting.Status.OPEN
         sitting.save(update_fields=["status"])
         Meeting.objects.filter(pk=sitting.meeting_id).update(status=MeetingStatus.IN_PROGRESS)
-        audit_log(actor=actor, action="sitting.open", congress=sitting.congress, obj=sitting,
-                  payload={"present": result.present, "entitled": result.entitled, "rule": result.rule.key})
+        audit_log(
+            actor=actor,
+            action="sitting.open",
+            congress=sitting.congress,
+            obj=sitting,
+            payload={"present": result.present, "entitled": result.entitled, "rule": result.rule.key},
+        )
         live.broadcast_on_commit(sitting.meeting_id, event="sitting")
     return result
 
@@ -180,9 +231,16 @@ def agenda_item_add(*, actor: User | None, meeting: Meeting, title: str, descrip
     with transaction.atomic():
         Meeting.objects.select_for_update().get(pk=meeting.pk)
         order = (meeting.items.aggregate(n=Max("order"))["n"] or 0) + 1
-        item = AgendaItem.objects.create(congress=meeting.congress, meeting=meeting, order=order,
-                                         title=title.strip(), description=description)
-        audit_log(actor=actor, action="agenda.add", congress=meeting.congress, obj=item, payload={"title": title})
+        item = AgendaItem.objects.create(
+            congress=meeting.congress,
+            meeting=meeting,
+            order=order,
+            title=title.strip(),
+            description=description,
+        )
+        audit_log(
+            actor=actor, action="agenda.add", congress=meeting.congress, obj=item, payload={"title": title}
+        )
     return item
 
 
@@ -199,7 +257,9 @@ def paper_add(*, actor: User | None, item: AgendaItem, title: str, file: File) -
         paper = Paper(congress=item.congress, item=item, title=title.strip())
         paper.file.save(name.rsplit("/", 1)[-1], file, save=False)
         paper.save()
-        audit_log(actor=actor, action="paper.add", congress=item.congress, obj=paper, payload={"title": title})
+        audit_log(
+            actor=actor, action="paper.add", congress=item.congress, obj=paper, payload={"title": title}
+        )
     return paper
 
 
@@ -207,8 +267,9 @@ def paper_mark_read(*, actor: User, paper: Paper, participant: Participant) -> P
     if participant.meeting_id != paper.item.meeting_id or participant.person.user_id != actor.pk:
         raise ValidationError(_("Only a participant of the meeting can mark a paper read."))
     with transaction.atomic():
-        row, _created = PaperRead.objects.get_or_create(paper=paper, participant=participant,
-                                                        defaults={"read_at": timezone.now()})
+        row, _created = PaperRead.objects.get_or_create(
+            paper=paper, participant=participant, defaults={"read_at": timezone.now()}
+        )
     return row
 
 
@@ -219,8 +280,13 @@ def meeting_set_current_item(*, actor: User, meeting: Meeting, item: AgendaItem 
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         meeting.current_item = item
         meeting.save(update_fields=["current_item"])
-        audit_log(actor=actor, action="meeting.current_item", congress=meeting.congress, obj=meeting,
-                  payload={"item": item.pk if item else None})
+        audit_log(
+            actor=actor,
+            action="meeting.current_item",
+            congress=meeting.congress,
+            obj=meeting,
+            payload={"item": item.pk if item else None},
+        )
         live.broadcast_on_commit(meeting.pk, event="item")
 
 
@@ -248,7 +314,8 @@ def attendance_check_in(*, actor: User, sitting: Sitting, participant: Participa
         raise ValidationError(_("The sitting has ended."))
     with transaction.atomic():
         row, _created = Attendance.objects.select_for_update().get_or_create(
-            sitting=sitting, participant=participant, defaults={"congress": sitting.congress})
+            sitting=sitting, participant=participant, defaults={"congress": sitting.congress}
+        )
         if row.status == AttendanceStatus.PRESENT and row.left_at is None:
             raise ValidationError(_("Already checked in."))
         now = timezone.now()
@@ -258,9 +325,17 @@ def attendance_check_in(*, actor: User, sitting: Sitting, participant: Participa
         row.late = row.checked_in_at > sitting.starts_at
         row.left_at = None
         row.save()
-        audit_log(actor=actor, action="attendance.check_in", congress=sitting.congress, obj=sitting,
-                  payload={"participant": participant.pk, "by_staff": participant.person.user_id != actor.pk,
-                           "late": row.late})
+        audit_log(
+            actor=actor,
+            action="attendance.check_in",
+            congress=sitting.congress,
+            obj=sitting,
+            payload={
+                "participant": participant.pk,
+                "by_staff": participant.person.user_id != actor.pk,
+                "late": row.late,
+            },
+        )
         live.monitor_on_commit(sitting.meeting_id, event="attendance")
     return row
 
@@ -273,25 +348,39 @@ def attendance_depart(*, actor: User, sitting: Sitting, participant: Participant
             raise ValidationError(_("Only a member who is present can leave early."))
         row.left_at = timezone.now()
         row.save(update_fields=["left_at"])
-        audit_log(actor=actor, action="attendance.depart", congress=sitting.congress, obj=sitting,
-                  payload={"participant": participant.pk})
+        audit_log(
+            actor=actor,
+            action="attendance.depart",
+            congress=sitting.congress,
+            obj=sitting,
+            payload={"participant": participant.pk},
+        )
         live.monitor_on_commit(sitting.meeting_id, event="attendance")
     return row
 
 
-def leave_request_submit(*, actor: User, sitting: Sitting, participant: Participant, reason: str) -> LeaveRequest:
+def leave_request_submit(
+    *, actor: User, sitting: Sitting, participant: Participant, reason: str
+) -> LeaveRequest:
     if not reason.strip():
         raise ValidationError(_("Please give the reason for the leave request."))
     if participant.person.user_id != actor.pk and not _is_staff_for(actor, sitting.meeting):
         raise ValidationError(_("Only the member or meeting staff can ask for leave."))
     with transaction.atomic():
-        if LeaveRequest.objects.filter(sitting=sitting, participant=participant,
-                                       status=LeaveRequest.Status.PENDING).exists():
+        if LeaveRequest.objects.filter(
+            sitting=sitting, participant=participant, status=LeaveRequest.Status.PENDING
+        ).exists():
             raise ValidationError(_("A leave request is already waiting for approval."))
-        row = LeaveRequest.objects.create(congress=sitting.congress, sitting=sitting, participant=participant,
-                                          reason=reason.strip())
-        audit_log(actor=actor, action="leave.submit", congress=sitting.congress, obj=row,
-                  payload={"participant": participant.pk})
+        row = LeaveRequest.objects.create(
+            congress=sitting.congress, sitting=sitting, participant=participant, reason=reason.strip()
+        )
+        audit_log(
+            actor=actor,
+            action="leave.submit",
+            congress=sitting.congress,
+            obj=row,
+            payload={"participant": participant.pk},
+        )
     return row
 
 
@@ -305,12 +394,18 @@ def leave_request_decide(*, actor: User, request: LeaveRequest, approve: bool) -
         row.save(update_fields=["status", "decided_by", "decided_at"])
         if approve:
             att, _created = Attendance.objects.select_for_update().get_or_create(
-                sitting=row.sitting, participant_id=row.participant_id, defaults={"congress": row.congress})
+                sitting=row.sitting, participant_id=row.participant_id, defaults={"congress": row.congress}
+            )
             if att.status != AttendanceStatus.PRESENT:
                 att.status = AttendanceStatus.LEAVE
                 att.save(update_fields=["status"])
-        audit_log(actor=actor, action="leave.approve" if approve else "leave.refuse", congress=row.congress,
-                  obj=row, payload={"participant": row.participant_id})
+        audit_log(
+            actor=actor,
+            action="leave.approve" if approve else "leave.refuse",
+            congress=row.congress,
+            obj=row,
+            payload={"participant": row.participant_id},
+        )
         live.monitor_on_commit(row.sitting.meeting_id, event="attendance")
     return row
 
@@ -350,22 +445,44 @@ def poll_create(
     if kind == PollKind.ELECTION:
         secret = True  # 组织法 art 28: elections are by secret ballot
     elif secret is None:
-        secret = (appointment and meeting.kind == MeetingKind.STANDING_COMMITTEE
-                  and bool(setting_value(meeting.congress, rules_law.SC_APPOINTMENT_SECRET.key).value))
+        secret = (
+            appointment
+            and meeting.kind == MeetingKind.STANDING_COMMITTEE
+            and bool(setting_value(meeting.congress, rules_law.SC_APPOINTMENT_SECRET.key).value)
+        )
     if paper and kind == PollKind.MOTION:
         raise ValidationError(_("Paper counts are for elections and list votes."))
     if countdown_seconds is not None and countdown_seconds <= 0:
         raise ValidationError(_("The countdown must be positive."))
     with transaction.atomic():
         poll = Poll.objects.create(
-            congress=meeting.congress, meeting=meeting, sitting=sitting, item=item, kind=kind, title=title.strip(),
-            secret=bool(secret), seats=seats if kind in (PollKind.ELECTION, PollKind.CHOICE) else 1,
-            countdown_seconds=countdown_seconds, paper=paper, revote_of=revote_of)
-        PollOption.objects.bulk_create([PollOption(poll=poll, order=i, label=label)
-                                        for i, label in enumerate(labels, start=1)])
-        audit_log(actor=actor, action="poll.create", congress=meeting.congress, obj=poll,
-                  payload={"kind": kind, "secret": poll.secret, "options": labels,
-                           "revote_of": revote_of.pk if revote_of else None})
+            congress=meeting.congress,
+            meeting=meeting,
+            sitting=sitting,
+            item=item,
+            kind=kind,
+            title=title.strip(),
+            secret=bool(secret),
+            seats=seats if kind in (PollKind.ELECTION, PollKind.CHOICE) else 1,
+            countdown_seconds=countdown_seconds,
+            paper=paper,
+            revote_of=revote_of,
+        )
+        PollOption.objects.bulk_create(
+            [PollOption(poll=poll, order=i, label=label) for i, label in enumerate(labels, start=1)]
+        )
+        audit_log(
+            actor=actor,
+            action="poll.create",
+            congress=meeting.congress,
+            obj=poll,
+            payload={
+                "kind": kind,
+                "secret": poll.secret,
+                "options": labels,
+                "revote_of": revote_of.pk if revote_of else None,
+            },
+        )
         live.broadcast_on_commit(meeting.pk, event="poll")
     return poll
 
@@ -384,9 +501,20 @@ def poll_revote(*, actor: User, poll: Poll) -> Poll:
         seats = max(poll.seats - winners, 1)
     else:
         seats = poll.seats
-    return poll_create(actor=actor, meeting=poll.meeting, kind=poll.kind, title=f"{poll.title}（再次表决）",
-                       options=options, secret=poll.secret, seats=seats, sitting=poll.sitting, item=poll.item,
-                       countdown_seconds=poll.countdown_seconds, paper=poll.paper, revote_of=poll)
+    return poll_create(
+        actor=actor,
+        meeting=poll.meeting,
+        kind=poll.kind,
+        title=f"{poll.title}（再次表决）",
+        options=options,
+        secret=poll.secret,
+        seats=seats,
+        sitting=poll.sitting,
+        item=poll.item,
+        countdown_seconds=poll.countdown_seconds,
+        paper=poll.paper,
+        revote_of=poll,
+    )
 
 
 def _open_sitting(meeting: Meeting) -> Sitting | None:
@@ -411,10 +539,17 @@ def poll_open(*, actor: User, poll: Poll) -> Poll:
         poll.status = PollStatus.OPEN
         poll.entitled = result.entitled  # the base: ALL entitled members, fixed now
         poll.opened_at = now
-        poll.closes_at = now + dt.timedelta(seconds=poll.countdown_seconds) if poll.countdown_seconds else None
+        poll.closes_at = (
+            now + dt.timedelta(seconds=poll.countdown_seconds) if poll.countdown_seconds else None
+        )
         poll.save(update_fields=["sitting", "status", "entitled", "opened_at", "closes_at"])
-        audit_log(actor=actor, action="poll.open", congress=poll.congress, obj=poll,
-                  payload={"entitled": result.entitled, "present": result.present, "quorum_rule": result.rule.key})
+        audit_log(
+            actor=actor,
+            action="poll.open",
+            congress=poll.congress,
+            obj=poll,
+            payload={"entitled": result.entitled, "present": result.present, "quorum_rule": result.rule.key},
+        )
         live.broadcast_on_commit(poll.meeting_id, event="poll")
     return poll
 
@@ -447,8 +582,17 @@ def poll_def(poll_id: int) -> PollDef:
     poll = Poll.objects.filter(pk=poll_id).first()
     if poll is None:
         raise ValidationError(_("No such poll."))
-    definition = PollDef(poll.pk, poll.meeting_id, poll.kind, poll.secret, poll.paper, poll.seats, poll.sitting_id,
-                         tuple(str(pk) for pk in poll.options.values_list("pk", flat=True)), poll.opened_at)
+    definition = PollDef(
+        poll.pk,
+        poll.meeting_id,
+        poll.kind,
+        poll.secret,
+        poll.paper,
+        poll.seats,
+        poll.sitting_id,
+        tuple(str(pk) for pk in poll.options.values_list("pk", flat=True)),
+        poll.opened_at,
+    )
     if poll.status != PollStatus.DRAFT:
         _POLL_DEFS[poll_id] = definition
     return definition
@@ -478,7 +622,9 @@ def _poll_status_locked(poll_id: int) -> tuple[str, dt.datetime | None, dt.datet
     UPDATE) waits for casts in flight and casts after it see the poll closed."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT status, closes_at, opened_at FROM meetings_poll WHERE id = %s FOR SHARE", [poll_id])
+            cursor.execute(
+                "SELECT status, closes_at, opened_at FROM meetings_poll WHERE id = %s FOR SHARE", [poll_id]
+            )
             row = cursor.fetchone()
     else:
         row = Poll.objects.filter(pk=poll_id).values_list("status", "closes_at", "opened_at").first()
@@ -500,8 +646,13 @@ def ballot_cast(
     for attempt in range(3):
         try:
             with _writer():
-                return _ballot_cast(actor=actor, poll_id=poll_id, participant=participant, choice=choice,
-                                    idempotency_key=idempotency_key)
+                return _ballot_cast(
+                    actor=actor,
+                    poll_id=poll_id,
+                    participant=participant,
+                    choice=choice,
+                    idempotency_key=idempotency_key,
+                )
         except _StaleDefinition:
             _POLL_DEFS.pop(poll_id, None)
         except ValidationError:
@@ -511,8 +662,9 @@ def ballot_cast(
     raise ValidationError(_("The ballot could not be recorded; please try again."))
 
 
-def _ballot_cast(*, actor: User, poll_id: int, participant: Participant, choice: Mapping[str, Any],
-                 idempotency_key: str) -> CastReceipt:
+def _ballot_cast(
+    *, actor: User, poll_id: int, participant: Participant, choice: Mapping[str, Any], idempotency_key: str
+) -> CastReceipt:
     definition = poll_def(poll_id)
     if participant.meeting_id != definition.meeting_id or participant.role != ParticipantRole.VOTING:
         raise ValidationError(_("You are not entitled to vote on this poll."))
@@ -524,8 +676,9 @@ def _ballot_cast(*, actor: User, poll_id: int, participant: Participant, choice:
     if not key:
         raise ValidationError(_("The idempotency key is missing."))
     try:
-        clean = rules_law.validate_choice(kind=definition.kind, choice=choice, option_keys=definition.option_keys,
-                                          seats=definition.seats)
+        clean = rules_law.validate_choice(
+            kind=definition.kind, choice=choice, option_keys=definition.option_keys, seats=definition.seats
+        )
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
     for _attempt in range(2):
@@ -536,14 +689,25 @@ def _ballot_cast(*, actor: User, poll_id: int, participant: Participant, choice:
                     raise _StaleDefinition
                 if status != PollStatus.OPEN or (closes_at is not None and timezone.now() > closes_at):
                     raise ValidationError(_("Voting on this poll is closed."))
-                if definition.sitting_id is not None and not Attendance.objects.filter(
-                    sitting_id=definition.sitting_id, participant_id=participant.pk,
-                    status=AttendanceStatus.PRESENT, left_at__isnull=True,
-                ).exists():
+                if (
+                    definition.sitting_id is not None
+                    and not Attendance.objects.filter(
+                        sitting_id=definition.sitting_id,
+                        participant_id=participant.pk,
+                        status=AttendanceStatus.PRESENT,
+                        left_at__isnull=True,
+                    ).exists()
+                ):
                     raise ValidationError(_("Please check in before voting."))
-                voter = PollVoter.objects.create(poll_id=poll_id, participant_id=participant.pk, idempotency_key=key)
-                Ballot.objects.create(poll_id=poll_id, secret=definition.secret, choice=clean,
-                                      voter_id=None if definition.secret else participant.pk)
+                voter = PollVoter.objects.create(
+                    poll_id=poll_id, participant_id=participant.pk, idempotency_key=key
+                )
+                Ballot.objects.create(
+                    poll_id=poll_id,
+                    secret=definition.secret,
+                    choice=clean,
+                    voter_id=None if definition.secret else participant.pk,
+                )
             return CastReceipt(voter.receipt, False)
         except IntegrityError:
             existing = PollVoter.objects.filter(poll_id=poll_id, participant_id=participant.pk).first()
@@ -574,9 +738,15 @@ def poll_result(poll: Poll) -> rules_law.PollResult:
         sv = setting_value(poll.congress, rules_law.PROJECT_MAJORITY.key)
         project_majority, setting_record = bool(sv.value), sv.as_record()
     result = rules_law.tally(
-        kind=poll.kind, meeting_kind=poll.meeting.kind, entitled=poll.entitled, ballots=_ballot_choices(poll),
-        options=[(str(o.pk), o.label) for o in poll.options.all()], seats=poll.seats,
-        paper=_confirmed_paper(poll) if poll.paper else None, project_majority=project_majority)
+        kind=poll.kind,
+        meeting_kind=poll.meeting.kind,
+        entitled=poll.entitled,
+        ballots=_ballot_choices(poll),
+        options=[(str(o.pk), o.label) for o in poll.options.all()],
+        seats=poll.seats,
+        paper=_confirmed_paper(poll) if poll.paper else None,
+        project_majority=project_majority,
+    )
     result.setting = setting_record
     return result
 
@@ -596,7 +766,9 @@ def poll_close(*, actor: User, poll: Poll) -> Poll:
         if poll.status != PollStatus.OPEN:
             raise ValidationError(_("Only an open poll can be closed."))
         if poll.paper and _confirmed_paper(poll) is None:
-            raise ValidationError(_("The paper count must be entered and checked by two clerks before closing."))
+            raise ValidationError(
+                _("The paper count must be entered and checked by two clerks before closing.")
+            )
         if poll.secret:
             _shuffle_secret_ballots(poll)
         result = poll_result(poll)
@@ -604,8 +776,13 @@ def poll_close(*, actor: User, poll: Poll) -> Poll:
         poll.closed_at = timezone.now()
         poll.result = result.as_dict()
         poll.save(update_fields=["status", "closed_at", "result"])
-        audit_log(actor=actor, action="poll.close", congress=poll.congress, obj=poll,
-                  payload={"ballots": result.ballots, "passed": result.passed, "outcome": result.outcome_text})
+        audit_log(
+            actor=actor,
+            action="poll.close",
+            congress=poll.congress,
+            obj=poll,
+            payload={"ballots": result.ballots, "passed": result.passed, "outcome": result.outcome_text},
+        )
         live.broadcast_on_commit(poll.meeting_id, event="poll")
     return poll
 
@@ -618,8 +795,13 @@ def poll_announce(*, actor: User, poll: Poll) -> Poll:
         poll.status = PollStatus.ANNOUNCED
         poll.announced_at = timezone.now()
         poll.save(update_fields=["status", "announced_at"])
-        audit_log(actor=actor, action="poll.announce", congress=poll.congress, obj=poll,
-                  payload={"outcome": (poll.result or {}).get("passed")})
+        audit_log(
+            actor=actor,
+            action="poll.announce",
+            congress=poll.congress,
+            obj=poll,
+            payload={"outcome": (poll.result or {}).get("passed")},
+        )
         live.broadcast_on_commit(poll.meeting_id, event="poll")
     return poll
 
@@ -640,12 +822,18 @@ def _clean_counts(poll: Poll, counts: Mapping[str, Any]) -> dict[str, Any]:
     for key in option_keys:
         row = raw_options.get(key) or {}
         options[key] = {m: number(row.get(m, 0), _("Count")) for m in rules_law.MARKS}
-    write_ins = {str(k).strip(): number(v, _("Count")) for k, v in (counts.get("write_ins") or {}).items()
-                 if str(k).strip()}
-    return {"issued": number(counts.get("issued"), _("Ballots issued")),
-            "returned": number(counts.get("returned"), _("Ballots returned")),
-            "invalid": number(counts.get("invalid", 0), _("Invalid ballots")),
-            "options": options, "write_ins": write_ins}
+    write_ins = {
+        str(k).strip(): number(v, _("Count"))
+        for k, v in (counts.get("write_ins") or {}).items()
+        if str(k).strip()
+    }
+    return {
+        "issued": number(counts.get("issued"), _("Ballots issued")),
+        "returned": number(counts.get("returned"), _("Ballots returned")),
+        "invalid": number(counts.get("invalid", 0), _("Invalid ballots")),
+        "options": options,
+        "write_ins": write_ins,
+    }
 
 
 def paper_count_enter(*, actor: User, poll: Poll, counts: Mapping[str, Any]) -> PaperCount:
@@ -667,12 +855,23 @@ def paper_count_enter(*, actor: User, poll: Poll, counts: Mapping[str, Any]) -> 
                 raise ValidationError(_("The check entry must be made by a second clerk."))
             if first.counts != clean:
                 diffs = _count_differences(poll, first.counts, clean)
-                raise ValidationError(_("The two entries differ: %(lines)s. Check the tally sheet; the first "
-                                        "entry can be discarded and entered again.") % {"lines": "、".join(diffs)})
-        row = PaperCount.objects.create(poll=poll, entry=len(entries) + 1, entered_by=actor,
-                                        entered_at=timezone.now(), counts=clean)
-        audit_log(actor=actor, action="poll.paper_count", congress=poll.congress, obj=poll,
-                  payload={"entry": row.entry, "counts": clean})
+                raise ValidationError(
+                    _(
+                        "The two entries differ: %(lines)s. Check the tally sheet; the first "
+                        "entry can be discarded and entered again."
+                    )
+                    % {"lines": "、".join(diffs)}
+                )
+        row = PaperCount.objects.create(
+            poll=poll, entry=len(entries) + 1, entered_by=actor, entered_at=timezone.now(), counts=clean
+        )
+        audit_log(
+            actor=actor,
+            action="poll.paper_count",
+            congress=poll.congress,
+            obj=poll,
+            payload={"entry": row.entry, "counts": clean},
+        )
     return row
 
 

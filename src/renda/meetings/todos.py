@@ -16,22 +16,37 @@ def meeting_todos(user: User) -> list[Todo]:
     items: list[Todo] = []
     if user.has_perm("meetings.create_meeting"):
         for lr in pending_leave_requests(user=user)[:20]:
-            items.append(Todo(_("Leave request of %(name)s: %(meeting)s") % {
-                "name": lr.participant.person.name, "meeting": lr.sitting.meeting.title},
-                reverse("meetings:console", args=[lr.sitting.meeting_id]), _("Leave request"),
-                congress=lr.congress.name if hasattr(lr, "congress") else ""))
+            items.append(
+                Todo(
+                    _("Leave request of %(name)s: %(meeting)s")
+                    % {"name": lr.participant.person.name, "meeting": lr.sitting.meeting.title},
+                    reverse("meetings:console", args=[lr.sitting.meeting_id]),
+                    _("Leave request"),
+                    congress=lr.congress.name if hasattr(lr, "congress") else "",
+                )
+            )
     today = timezone.localdate()
-    parts = (Participant.objects.filter(person__user=user, meeting__end_date__gte=today)
-             .exclude(meeting__status=MeetingStatus.CLOSED).select_related("meeting"))
+    parts = (
+        Participant.objects.filter(person__user=user, meeting__end_date__gte=today)
+        .exclude(meeting__status=MeetingStatus.CLOSED)
+        .select_related("meeting")
+    )
     for p in parts[:10]:
         meeting: Meeting = p.meeting
         url = reverse("meetings:member", args=[meeting.pk])
         open_polls = meeting.polls.filter(status=PollStatus.OPEN).exclude(
-            pk__in=PollVoter.objects.filter(participant=p).values("poll_id"))
+            pk__in=PollVoter.objects.filter(participant=p).values("poll_id")
+        )
         for poll in open_polls:
             items.append(Todo(_("Vote: %(title)s") % {"title": poll.title}, url, _("Vote"), due=today))
         unread = Paper.objects.filter(item__meeting=meeting).exclude(reads__participant=p).count()
         if unread:
-            items.append(Todo(_("%(n)s unread papers for %(meeting)s") % {"n": unread, "meeting": meeting.title},
-                              url, _("Meeting papers"), due=meeting.start_date))
+            items.append(
+                Todo(
+                    _("%(n)s unread papers for %(meeting)s") % {"n": unread, "meeting": meeting.title},
+                    url,
+                    _("Meeting papers"),
+                    due=meeting.start_date,
+                )
+            )
     return items
