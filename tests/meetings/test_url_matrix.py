@@ -15,8 +15,12 @@ def _setup(w):
     if not hasattr(w, "meeting_fixture"):
         meeting = make_meeting(w)
         item = services.agenda_item_add(actor=w.users["staff"], meeting=meeting, title="审议报告")
-        paper = services.paper_add(actor=w.users["staff"], item=item, title="报告全文",
-                                   file=ContentFile(b"%PDF-1.4 test", name="report.pdf"))
+        paper = services.paper_add(
+            actor=w.users["staff"],
+            item=item,
+            title="报告全文",
+            file=ContentFile(b"%PDF-1.4 test", name="report.pdf"),
+        )
         sitting = open_sitting(w, meeting)
         poll = open_poll(w, meeting)
         services.poll_close(actor=w.users["staff"], poll=poll)
@@ -33,11 +37,22 @@ CASES = [
     Case("meetings:meeting_create", OFFICE),
     Case("meetings:open", VIEWERS, kwargs=meeting_kw, ok_status=(302,)),
     Case("meetings:console", RUNNERS, kwargs=meeting_kw),
-    Case("meetings:staff_action", RUNNERS, method="post", ok_status=(302,),
-         kwargs=lambda w: {**meeting_kw(w), "action": "item_add"}, data=lambda w: {"title": "新议程"}),
+    Case(
+        "meetings:staff_action",
+        RUNNERS,
+        method="post",
+        ok_status=(302,),
+        kwargs=lambda w: {**meeting_kw(w), "action": "item_add"},
+        data=lambda w: {"title": "新议程"},
+    ),
     Case("meetings:member", frozenset({"deputy", "admin"}), kwargs=meeting_kw),
-    Case("meetings:member_action", frozenset({"deputy", "admin"}), method="post", ok_status=(302,),
-         kwargs=lambda w: {**meeting_kw(w), "action": "check_in"}),
+    Case(
+        "meetings:member_action",
+        frozenset({"deputy", "admin"}),
+        method="post",
+        ok_status=(302,),
+        kwargs=lambda w: {**meeting_kw(w), "action": "check_in"},
+    ),
     Case("meetings:screen", VIEWERS, kwargs=meeting_kw),
     Case("meetings:paper_open", VIEWERS, kwargs=lambda w: {"paper_id": _setup(w)["paper"].pk}),
     Case("meetings:receipts", VIEWERS, kwargs=lambda w: {"poll_id": _setup(w)["poll"].pk}),

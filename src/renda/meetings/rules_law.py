@@ -79,14 +79,14 @@ PROJECT_MAJORITY = define_setting(
     default=True,
     label=_("A livelihood project must receive votes of more than half of all deputies"),
     source="民生实事项目人大代表票决制（各地办法）",
-    choices=((True, _("Yes")), (False, _("No, votes in order only"))),
+    choices=((True, _("Required")), (False, _("No, votes in order only"))),
 )
 SC_APPOINTMENT_SECRET = define_setting(
     "meetings.sc_appointment_secret",
     default=True,
     label=_("Appointments at a standing committee meeting are voted by anonymous ballot"),
     source="《监督法》第六十一条、第六十二条；省级议事规则",
-    choices=((True, _("Yes")), (False, _("No"))),
+    choices=((True, _("Anonymous ballot")), (False, _("Recorded vote"))),
 )
 
 SESSION_KINDS = {Kind.CONGRESS_SESSION, Kind.TOWNSHIP_SESSION}

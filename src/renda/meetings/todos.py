@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +29,7 @@ def meeting_todos(user: User) -> list[Todo]:
             )
     today = timezone.localdate()
     parts = (
-        Participant.objects.filter(person__user=user, meeting__end_date__gte=today)
+        Participant.objects.filter(person__user=user, meeting__end_date__gte=today - dt.timedelta(days=365))
         .exclude(meeting__status=MeetingStatus.CLOSED)
         .select_related("meeting")
     )

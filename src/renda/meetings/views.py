@@ -233,7 +233,8 @@ def _post_int(request: HttpRequest, name: str) -> int:
 
 
 def _get(model: Any, request: HttpRequest, name: str, meeting: Meeting, via: str = "meeting") -> Any:
-    obj = model.objects.filter(pk=_post_int(request, name), **{via: meeting}).first()
+    qs = model if isinstance(model, QuerySet) else model.objects.all()
+    obj = qs.filter(pk=_post_int(request, name), **{via: meeting}).first()
     if obj is None:
         raise ValidationError(_("The request is incomplete; please reload the page."))
     return obj
