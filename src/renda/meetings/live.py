@@ -3,6 +3,8 @@ meeting's public state computed once after commit, so every screen shows what th
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -21,8 +23,17 @@ def monitor_group(meeting_id: int) -> str:
 
 def _send(group: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
-    if layer is not None:
+    if layer is None:
+        return
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
         async_to_sync(layer.group_send)(group, message)
+        return
+    # This thread runs an event loop of its own (a script or test driving a browser): send from a helper.
+    helper = threading.Thread(target=async_to_sync(layer.group_send), args=(group, message))
+    helper.start()
+    helper.join()
 
 
 def broadcast_on_commit(meeting_id: int, *, event: str) -> None:

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from renda.core.lists import Action, Column, Filter, ListPage
@@ -66,11 +66,11 @@ def _paper(request: HttpRequest, paper_id: int, **_kw: Any) -> Meeting:
 def live_labels() -> dict[str, str]:
     """Texts the live pages' script shows (translated here: the script has no catalogue)."""
     return {
-        "yes": _("Yes"),
-        "no": _("No"),
-        "abstain": _("Abstain"),
+        "yes": pgettext("vote", "Yes"),
+        "no": pgettext("vote", "No"),
+        "abstain": pgettext("vote", "Abstain"),
         "option": _("Candidate or item"),
-        "online": _("Live"),
+        "online": _("Connected"),
         "offline": _("Reconnecting…"),
         "no_item": _("No agenda item yet"),
         "no_poll": _("No vote at the moment"),
