@@ -73,3 +73,40 @@ def test_concurrent_retries_with_one_key_return_one_receipt(world):
     assert len({r.receipt for r in results}) == 1
     assert sum(not r.replayed for r in results) == 1
     assert Ballot.objects.filter(poll=poll).count() == 1
+
+
+@pytest.mark.django_db
+def test_group_commit_applies_the_same_rules(world):
+    meeting = make_meeting(world)
+    open_sitting(world, meeting, present=6)
+    poll = open_poll(world, meeting)
+    members = voters(meeting)
+    users = [ensure_user(m) for m in members]
+    first = services.ballot_cast(
+        actor=users[0], poll_id=poll.pk, participant=members[0], choice={"v": "yes"}, idempotency_key="k0"
+    )
+    req = services.CastRequest
+    out = services.ballot_cast_many(
+        requests=[
+            req(users[0], poll.pk, members[0], {"v": "yes"}, "k0"),  # retry of an earlier cast
+            req(users[0], poll.pk, members[0], {"v": "no"}, "other"),  # second ballot: refused
+            req(users[1], poll.pk, members[1], {"v": "no"}, "k1"),
+            req(users[1], poll.pk, members[1], {"v": "no"}, "k1"),  # same member twice in a batch, same key
+            req(users[2], poll.pk, members[2], {"v": "no"}, "k2"),
+            req(users[2], poll.pk, members[2], {"v": "yes"}, "k2b"),  # same member twice, another key
+            req(users[3], poll.pk, members[3], {"v": "maybe"}, "k3"),  # malformed
+            req(users[6], poll.pk, members[6], {"v": "yes"}, "k6"),  # not checked in
+            req(users[5], poll.pk, members[4], {"v": "yes"}, "k4"),  # someone else's seat
+        ]
+    )
+    assert out[0] == services.CastReceipt(first.receipt, True)
+    assert "已经表决" in str(out[1])
+    assert isinstance(out[2], services.CastReceipt) and out[3] == services.CastReceipt(out[2].receipt, True)
+    assert isinstance(out[4], services.CastReceipt) and "已经表决" in str(out[5])
+    assert "赞成、反对或弃权" in str(out[6])
+    assert "check in" in str(out[7]) or "签到" in str(out[7])
+    assert "in person" in str(out[8]) or "本人" in str(out[8])
+    assert Ballot.objects.filter(poll=poll).count() == PollVoter.objects.filter(poll=poll).count() == 3
+    services.poll_close(actor=world.users["staff"], poll=poll)
+    late = services.ballot_cast_many(requests=[req(users[5], poll.pk, members[5], {"v": "yes"}, "k5")])
+    assert "closed" in str(late[0]) or "已结束" in str(late[0])

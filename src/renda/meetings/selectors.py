@@ -169,11 +169,12 @@ def outcome_text(result: dict[str, Any]) -> str:
     return "通过" if result.get("passed") else "未通过"
 
 
-def meeting_public_state(*, meeting_id: int) -> dict[str, Any]:
-    """Everything a hall screen shows; the same for every viewer, so it is computed once per event."""
+def meeting_public_state(*, meeting_id: int, counters: bool = True) -> dict[str, Any]:
+    """Everything a hall screen shows; the same for every viewer, so it is computed once per event.
+    A member's page shows no counters, so its (re)connect skips them."""
     meeting = Meeting.objects.select_related("current_item", "congress").get(pk=meeting_id)
     sitting = current_sitting(meeting=meeting)
-    counts = attendance_counts(sitting=sitting) if sitting else None
+    counts = attendance_counts(sitting=sitting) if sitting and counters else None
     quorum = (
         rules_law.quorum(meeting.kind, entitled=counts.entitled, present=counts.present)
         if counts is not None
@@ -207,7 +208,7 @@ def meeting_public_state(*, meeting_id: int) -> dict[str, Any]:
 
 
 def member_state(*, meeting: Meeting, participant: Participant | None) -> dict[str, Any]:
-    state = meeting_public_state(meeting_id=meeting.pk)
+    state = meeting_public_state(meeting_id=meeting.pk, counters=False)
     me: dict[str, Any] = {"participant": None}
     if participant is not None:
         me["participant"] = participant.pk

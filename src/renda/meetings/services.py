@@ -719,6 +719,152 @@ def _ballot_cast(
     raise ValidationError(_("The ballot could not be recorded; please try again."))
 
 
+@dataclass(frozen=True)
+class CastRequest:
+    actor: User
+    poll_id: int
+    participant: Participant
+    choice: Mapping[str, Any]
+    idempotency_key: str
+
+
+CastOutcome = CastReceipt | ValidationError
+
+
+def ballot_cast_many(*, requests: Sequence[CastRequest]) -> list[CastOutcome]:
+    """Group commit: the casts that arrived together are checked with a few set queries and written
+    in one short transaction, then all acknowledged. Same rules and the same database constraint as
+    ``ballot_cast``; if the batch hits a constraint (a concurrent cast elsewhere), each request is
+    replayed alone through ``ballot_cast``."""
+    results: list[CastOutcome | None] = [None] * len(requests)
+    fresh: dict[tuple[int, int], int] = {}  # (poll, participant) -> index of the first request
+    later: list[int] = []
+    cleaned: dict[int, dict[str, Any]] = {}
+    for i, req in enumerate(requests):
+        try:
+            definition = poll_def(req.poll_id)
+            if (
+                req.participant.meeting_id != definition.meeting_id
+                or req.participant.role != ParticipantRole.VOTING
+            ):
+                raise ValidationError(_("You are not entitled to vote on this poll."))
+            if req.participant.person.user_id != req.actor.pk:
+                raise ValidationError(_("A ballot can only be cast by the member in person."))
+            if definition.paper:
+                raise ValidationError(_("This poll is by paper ballot."))
+            if not req.idempotency_key.strip():
+                raise ValidationError(_("The idempotency key is missing."))
+            try:
+                cleaned[i] = rules_law.validate_choice(
+                    kind=definition.kind,
+                    choice=req.choice,
+                    option_keys=definition.option_keys,
+                    seats=definition.seats,
+                )
+            except ValueError as exc:
+                raise ValidationError(str(exc)) from exc
+        except ValidationError as exc:
+            results[i] = exc
+            continue
+        key = (req.poll_id, req.participant.pk)
+        if key in fresh:
+            later.append(i)
+        else:
+            fresh[key] = i
+    try:
+        with _writer(), transaction.atomic():
+            by_poll: dict[int, list[int]] = {}
+            for (poll_id, _pid), i in fresh.items():
+                by_poll.setdefault(poll_id, []).append(i)
+            voters: list[PollVoter] = []
+            ballots: list[Ballot] = []
+            for poll_id, indexes in by_poll.items():
+                definition = poll_def(poll_id)
+                status, closes_at, opened_at = _poll_status_locked(poll_id)
+                if opened_at != definition.opened_at:
+                    raise _StaleDefinition
+                if status != PollStatus.OPEN or (closes_at is not None and timezone.now() > closes_at):
+                    for i in indexes:
+                        results[i] = ValidationError(_("Voting on this poll is closed."))
+                    continue
+                pids = [requests[i].participant.pk for i in indexes]
+                present = set(pids)
+                if definition.sitting_id is not None:
+                    present = set(
+                        Attendance.objects.filter(
+                            sitting_id=definition.sitting_id,
+                            participant_id__in=pids,
+                            status=AttendanceStatus.PRESENT,
+                            left_at__isnull=True,
+                        ).values_list("participant_id", flat=True)
+                    )
+                existing = {
+                    v.participant_id: v
+                    for v in PollVoter.objects.filter(poll_id=poll_id, participant_id__in=pids)
+                }
+                for i in indexes:
+                    req = requests[i]
+                    pid = req.participant.pk
+                    if pid in existing:
+                        old = existing[pid]
+                        results[i] = (
+                            CastReceipt(old.receipt, True)
+                            if old.idempotency_key == req.idempotency_key
+                            else ValidationError(_("You have already voted on this poll."))
+                        )
+                    elif pid not in present:
+                        results[i] = ValidationError(_("Please check in before voting."))
+                    else:
+                        voter = PollVoter(
+                            poll_id=poll_id,
+                            participant_id=pid,
+                            idempotency_key=req.idempotency_key.strip()[:64],
+                        )
+                        voters.append(voter)
+                        results[i] = CastReceipt(voter.receipt, False)
+                        ballots.append(
+                            Ballot(
+                                poll_id=poll_id,
+                                secret=definition.secret,
+                                choice=cleaned[i],
+                                voter_id=None if definition.secret else pid,
+                            )
+                        )
+            secrets.SystemRandom().shuffle(ballots)  # even within a batch, no cast order
+            PollVoter.objects.bulk_create(voters)
+            Ballot.objects.bulk_create(ballots)
+    except (IntegrityError, _StaleDefinition):
+        _POLL_DEFS.clear()
+        return [_cast_alone(req) for req in requests]
+    for i in later:  # the same member twice in one batch: the first counts, a retry replays it
+        req = requests[i]
+        first = results[fresh[(req.poll_id, req.participant.pk)]]
+        same_key = requests[fresh[(req.poll_id, req.participant.pk)]].idempotency_key == req.idempotency_key
+        if isinstance(first, CastReceipt) and same_key:
+            results[i] = CastReceipt(first.receipt, True)
+        elif isinstance(first, CastReceipt):
+            results[i] = ValidationError(_("You have already voted on this poll."))
+        else:
+            results[i] = first
+    return [
+        r if r is not None else ValidationError(_("The ballot could not be recorded; please try again."))
+        for r in results
+    ]
+
+
+def _cast_alone(req: CastRequest) -> CastOutcome:
+    try:
+        return ballot_cast(
+            actor=req.actor,
+            poll_id=req.poll_id,
+            participant=req.participant,
+            choice=req.choice,
+            idempotency_key=req.idempotency_key,
+        )
+    except ValidationError as exc:
+        return exc
+
+
 def _ballot_choices(poll: Poll) -> list[dict[str, Any]]:
     return list(poll.ballots.values_list("choice", flat=True))
 
