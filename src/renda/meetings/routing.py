@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-websocket_urlpatterns: list[URLPattern] = []
+from renda.meetings.consumers import MeetingConsumer
+
+websocket_urlpatterns: list[URLPattern] = [
+    path("ws/meetings/<int:meeting_id>/<str:view>/", MeetingConsumer.as_asgi()),
+]
