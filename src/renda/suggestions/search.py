@@ -7,15 +7,20 @@ from __future__ import annotations
 import logging
 import math
 import re
+import warnings
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import jieba
 from django.db.models import Case, Count, F, FloatField, Sum, Value, When
 
 from renda.org.models import HandlingUnit
 from renda.suggestions.models import SearchToken, Status, Suggestion
+
+with warnings.catch_warnings():
+    # jieba 0.42 imports pkg_resources at import time; the deprecation is jieba's, not ours.
+    warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+    import jieba
 
 jieba.setLogLevel(logging.WARNING)
 

@@ -97,3 +97,12 @@ def url_replace(context: dict[str, Any], **kwargs: Any) -> str:
         else:
             query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def setting_label(key: str) -> str:
+    """The Chinese label of a rule setting recorded beside a result (users never see raw keys)."""
+    from renda.core.rule_settings import REGISTRY
+
+    definition = REGISTRY.get(key)
+    return str(definition.label) if definition else key
