@@ -65,6 +65,8 @@ def test_import_progress_and_alert(world, asgi_server, browser, artifacts_dir, t
     worker.join(timeout=60)
     page.wait_for_selector("[data-testid=import-result]", timeout=15000)
     assert page.inner_text("[data-testid=progress-bar]") == "100%"
+    # The bar's width is set by renda.js from data-progress (the CSP blocks inline styles).
+    assert page.eval_on_selector("[data-testid=progress-bar]", "el => el.style.width") == "100%"
     assert "新增201笔支付" in page.inner_text("[data-testid=import-result]")
     assert PaymentImport.objects.get(pk=held.ids[0]).rows_added == 201
     page.screenshot(path=str(artifacts_dir / "budget-import-done.png"), full_page=True)

@@ -14,12 +14,18 @@
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }
+  // Progress bars: <div class="progress-bar" data-progress="42"> (inline styles are not allowed).
+  function initProgress(root) {
+    root.querySelectorAll("[data-progress]").forEach(function (el) {
+      el.style.width = Math.max(0, Math.min(100, Number(el.dataset.progress) || 0)) + "%";
+    });
+  }
   // Confirmation for destructive or final actions: <form data-confirm="...">.
   document.addEventListener("submit", function (event) {
     var msg = event.target.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) event.preventDefault();
   });
-  document.addEventListener("DOMContentLoaded", function () { initCharts(document); });
-  document.addEventListener("htmx:afterSwap", function (event) { initCharts(event.target); });
-  window.renda = { initCharts: initCharts };
+  document.addEventListener("DOMContentLoaded", function () { initCharts(document); initProgress(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { initCharts(event.target); initProgress(event.target); });
+  window.renda = { initCharts: initCharts, initProgress: initProgress };
 })();
