@@ -118,24 +118,23 @@ def drilldown(
     """Budget, adjusted budget and paid at one level of budget → unit → function → economic →
     project, within the filters of the levels above and the date range."""
     column = LEVEL_COLUMN[level]
-    start = date_from or dt.date(year, 1, 1)
-    end = date_to or dt.date(year, 12, 31)
     where, params = _filters_sql(filters)
     con = store.connect()
     try:
         con.register("lines_arrow", services.lines_for_rules(congress, year))
+        # levels above the payments read the monthly aggregate (exact for any date range)
+        facts = store.facts_source(con, congress.pk, year, start=date_from, end=date_to)
         rows = con.execute(
             f"""
             WITH l AS (SELECT {column} AS k, sum(initial) AS budget, sum(adjusted) AS adjusted
                        FROM lines_arrow WHERE {where} GROUP BY 1),
-                 p AS (SELECT {column} AS k, sum(amount) AS paid, count(*) AS n
-                       FROM {store.payments_source(congress.pk, [year])}
-                       WHERE {where} AND pay_date BETWEEN ? AND ? GROUP BY 1)
+                 p AS (SELECT {column} AS k, sum(amount) AS paid, sum(n) AS n
+                       FROM {facts} WHERE {where} GROUP BY 1)
             SELECT coalesce(l.k, p.k) AS k, coalesce(l.budget, 0), coalesce(l.adjusted, 0), coalesce(p.paid, 0),
                    coalesce(p.n, 0)
             FROM l FULL OUTER JOIN p ON l.k = p.k ORDER BY 1
         """,  # noqa: S608
-            [*params, *params, start, end],
+            [*params, *params],
         ).fetchall()  # noqa: S608
         names: dict[str, str] = {}
         if level == "project":
@@ -283,33 +282,39 @@ def payments_by_vouchers(*, congress: Congress, vouchers: list[str]) -> list[dic
 
 
 def dashboard(*, congress: Congress, year: int, as_of: dt.date | None = None) -> dict[str, Any]:
-    """Figures of the dashboard and the deputies' page in a few DuckDB queries."""
+    """Figures of the dashboard and the deputies' page in a few DuckDB queries over the monthly
+    aggregates. Payments count up to ``as_of`` when it is given (the monthly report), else the
+    whole year (the store holds no payment after today)."""
+    explicit_as_of = as_of is not None
     as_of = as_of or services.default_as_of(year)
     units = dict(BudgetUnit.objects.filter(congress=congress).values_list("code", "name"))
     cls = classification()
     con = store.connect()
     try:
         con.register("lines_arrow", services.lines_for_rules(congress, year))
-        src = store.payments_source(congress.pk, [year])
-        prev = store.payments_source(congress.pk, [year - 1])
+        # Everything from the aggregates (tens of thousands of rows, not millions of payments).
+        end = as_of if explicit_as_of else None
+        src = store.facts_source(con, congress.pk, year, end=end)
+        payee_src = store.facts_source(con, congress.pk, year, kind="payees", end=end)
+        prev = store.facts_source(con, congress.pk, year - 1)
         totals = store.first_row(
             con,
             f"SELECT (SELECT coalesce(sum(initial), 0) FROM lines_arrow), "  # noqa: S608
             f"(SELECT coalesce(sum(adjusted), 0) FROM lines_arrow), "
-            f"(SELECT coalesce(sum(amount), 0) FROM {src}), (SELECT count(*) FROM {src})",
+            f"(SELECT coalesce(sum(amount), 0) FROM {src}), (SELECT coalesce(sum(n), 0) FROM {src})",
         ) or (0, 0, 0, 0)
         by_unit = con.execute(f"""
             WITH l AS (SELECT unit_code, sum(adjusted) AS adjusted FROM lines_arrow GROUP BY 1),
                  p AS (SELECT unit_code, sum(amount) AS paid FROM {src} GROUP BY 1)
             SELECT coalesce(l.unit_code, p.unit_code), coalesce(adjusted, 0), coalesce(paid, 0)
-            FROM l FULL OUTER JOIN p ON l.unit_code = p.unit_code ORDER BY 2 DESC""").fetchall()  # noqa: S608
+            FROM l FULL OUTER JOIN p ON l.unit_code = p.unit_code ORDER BY 2 DESC, 1""").fetchall()  # noqa: S608
         by_function = con.execute(f"""
             WITH l AS (SELECT substr(function_code, 1, 3) AS k, sum(adjusted) AS adjusted FROM lines_arrow GROUP BY 1),
                  p AS (SELECT substr(function_code, 1, 3) AS k, sum(amount) AS paid FROM {src} GROUP BY 1)
             SELECT coalesce(l.k, p.k), coalesce(adjusted, 0), coalesce(paid, 0)
-            FROM l FULL OUTER JOIN p ON l.k = p.k ORDER BY 2 DESC""").fetchall()  # noqa: S608
+            FROM l FULL OUTER JOIN p ON l.k = p.k ORDER BY 2 DESC, 1""").fetchall()  # noqa: S608
         monthly = con.execute(
-            f"SELECT month(pay_date), sum(amount) FROM {src} GROUP BY 1 ORDER BY 1"  # noqa: S608
+            f"SELECT month, sum(amount) FROM {src} GROUP BY 1 ORDER BY 1"  # noqa: S608
         ).fetchall()  # noqa: S608
         tpe = cls.three_public_codes
         three_public = con.execute(
@@ -317,12 +322,12 @@ def dashboard(*, congress: Congress, year: int, as_of: dt.date | None = None) ->
             WITH c AS (SELECT unit_code, sum(amount) AS paid FROM {src} WHERE economic_code IN (SELECT unnest(?)) GROUP BY 1),
                  p AS (SELECT unit_code, sum(amount) AS paid FROM {prev} WHERE economic_code IN (SELECT unnest(?)) GROUP BY 1)
             SELECT coalesce(c.unit_code, p.unit_code), coalesce(p.paid, 0), coalesce(c.paid, 0)
-            FROM c FULL OUTER JOIN p ON c.unit_code = p.unit_code ORDER BY 3 DESC LIMIT 15""",  # noqa: S608
+            FROM c FULL OUTER JOIN p ON c.unit_code = p.unit_code ORDER BY 3 DESC, 1 LIMIT 15""",  # noqa: S608
             [tpe, tpe],
         ).fetchall()  # noqa: S608
         payees = con.execute(
-            f"SELECT payee_name, sum(amount) AS s, count(*) FROM {src} "  # noqa: S608
-            "GROUP BY 1 ORDER BY 2 DESC LIMIT 10"
+            f"SELECT payee_name, sum(amount) AS s, sum(n) FROM {payee_src} "  # noqa: S608
+            "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10"
         ).fetchall()
     finally:
         con.close()

@@ -342,16 +342,19 @@ def payment_import_run(*, import_id: int) -> PaymentImport:
     years: list[int] = []
     try:
         path = Path(pi.stored_path)
-        rows = importer.load_raw(con, path, pi.mapping, numbered=False)
-        _progress(pi, rows_total=rows, phase="checking", progress=30)
-        if rows == 0:
-            _import_fail(pi, _("The file has no data rows."), [], 0)
-            return pi
+        importer.load_raw(con, path, pi.mapping, numbered=False)
+        _progress(pi, phase="checking", progress=20)
         unit_codes: dict[str, str] = {}
         for code, name in BudgetUnit.objects.filter(congress=congress).values_list("code", "name"):
             unit_codes.setdefault(name, code)
             unit_codes[code] = code
-        error_count = importer.validate(con, unit_codes=unit_codes)
+        # read, type and check in one streamed pass
+        error_count = importer.validate(con, unit_codes=unit_codes, detailed=False)
+        rows = importer.checked_count(con)
+        _progress(pi, rows_total=rows, progress=40)
+        if rows == 0:
+            _import_fail(pi, _("The file has no data rows."), [], 0)
+            return pi
         if error_count:
             # read again with line numbers, to say where each bad row is
             importer.load_raw(con, path, pi.mapping, numbered=True)
