@@ -217,24 +217,32 @@ def _payment_where(filters: dict[str, str]) -> tuple[str, list[Any]]:
     return (" AND ".join(clauses) or "true"), params
 
 
+# The order of the payment files (store.SORT_ORDER) with the newest first inside a unit: the first
+# page and every next one read only the row groups of the units they reach (min/max statistics).
+PAYMENT_ORDER = "unit_code, pay_date DESC, voucher_no DESC"
+
+
 def payment_search(
     *, congress: Congress, year: int, filters: dict[str, str], after: str = "", limit: int = 50
 ) -> tuple[list[dict[str, Any]], str]:
-    """One page of payments, newest first, continuing after the cursor ``date|voucher`` (keyset
-    pagination: no OFFSET and no full count). Returns the rows and the next cursor ('' at the end)."""
+    """One page of payments by unit, newest first within a unit, continuing after the cursor
+    ``unit|date|voucher`` (keyset pagination: no OFFSET and no full count). Returns the rows and the
+    next cursor ('' at the end)."""
     where, params = _payment_where(filters)
-    if after and "|" in after:
-        day, voucher = after.split("|", 1)
+    parts = after.split("|", 2)
+    if len(parts) == 3:
+        unit, day, voucher = parts
         try:
-            params += [dt.date.fromisoformat(day), voucher]
-            where += " AND (pay_date, voucher_no) < (?, ?)"
+            params += [unit, unit, dt.date.fromisoformat(day), voucher]
+            # the first conjunct alone is pushed into the scan and skips the units already shown
+            where += " AND unit_code >= ? AND (unit_code > ? OR (pay_date, voucher_no) < (?, ?))"
         except ValueError:
             pass
     con = store.connect()
     try:
         cursor = con.execute(
             f"SELECT * FROM {store.payments_source(congress.pk, [year])} WHERE {where} "  # noqa: S608
-            f"ORDER BY pay_date DESC, voucher_no DESC LIMIT {int(limit) + 1}",
+            f"ORDER BY {PAYMENT_ORDER} LIMIT {int(limit) + 1}",
             params,
         )
         names = [d[0] for d in cursor.description]
@@ -243,7 +251,10 @@ def payment_search(
         con.close()
     more = len(rows) > limit
     rows = rows[:limit]
-    cursor_next = f"{rows[-1]['pay_date'].isoformat()}|{rows[-1]['voucher_no']}" if more and rows else ""
+    last = rows[-1] if rows else None
+    cursor_next = (
+        f"{last['unit_code']}|{last['pay_date'].isoformat()}|{last['voucher_no']}" if more and last else ""
+    )
     return rows, cursor_next
 
 
@@ -255,7 +266,7 @@ def payment_export_rows(
     cursor = con.execute(
         f"SELECT voucher_no, pay_date, unit_code, function_code, economic_code, project_code, payee_name, "  # noqa: S608
         f"payee_account_kind, amount, purpose, pay_way, fund_source FROM {store.payments_source(congress.pk, [year])} "
-        f"WHERE {where} ORDER BY pay_date DESC, voucher_no DESC LIMIT {int(cap)}",
+        f"WHERE {where} ORDER BY {PAYMENT_ORDER} LIMIT {int(cap)}",
         params,
     )
     try:
