@@ -121,24 +121,30 @@ def is_excel(path: Path) -> bool:
     return path.suffix.lower() in {".xlsx", ".xls", ".xlsm", ".ods"}
 
 
-def _detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) or GB18030, the two encodings finance systems export."""
+def _detect_encoding(path: Path, whole: bool = False) -> str:
+    """UTF-8 (with or without BOM) or GB18030, the two encodings finance systems export. Only the
+    first megabyte is looked at unless ``whole``: DuckDB's reader checks the rest of a UTF-8 file
+    itself, and ``load_raw`` transcodes when it finds GB18030 further down."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     with path.open("rb") as fh:
         try:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 decoder.decode(chunk)
+                if not whole:
+                    return "utf-8"
             decoder.decode(b"", final=True)
             return "utf-8"
         except UnicodeDecodeError:
             return "gb18030"
 
 
-def utf8_csv(path: Path) -> Path:
+def utf8_csv(path: Path, *, force: bool = False) -> Path:
     """DuckDB reads UTF-8 only without an extension; transcode GB18030 files once."""
-    if _detect_encoding(path) == "utf-8":
+    if not force and _detect_encoding(path) == "utf-8":
         return path
     target = path.with_suffix(".utf8.csv")
+    if target.exists() and target.stat().st_mtime >= path.stat().st_mtime:
+        return target
     with (
         path.open("r", encoding="gb18030", newline="") as src,
         target.open("w", encoding="utf-8", newline="") as dst,
@@ -146,6 +152,10 @@ def utf8_csv(path: Path) -> Path:
         for chunk in iter(lambda: src.read(1 << 20), ""):
             dst.write(chunk)
     return target
+
+
+def _not_utf8(exc: Exception) -> bool:
+    return "Invalid unicode" in str(exc) or "not utf-8" in str(exc)
 
 
 def _cell(value: Any) -> str | None:
@@ -217,7 +227,12 @@ def _quote(name: str) -> str:
 
 
 def load_raw(
-    con: duckdb.DuckDBPyConnection, path: Path, mapping: dict[str, str], *, numbered: bool = True
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    mapping: dict[str, str],
+    *,
+    numbered: bool = True,
+    transcode: bool = False,
 ) -> int:
     """Create table ``raw`` (line, our fields as text) from the file. Returns the row count.
     Numbering CSV lines costs a single-threaded pass, so the bulk path reads without numbers and
@@ -243,7 +258,7 @@ def load_raw(
         )
         con.unregister("raw_arrow")
     else:
-        source = utf8_csv(path)
+        source = utf8_csv(path, force=transcode)
         headers = read_headers(source)
         # An explicit schema: no sniffing pass, and nothing is typed by guess (we check the text).
         columns = "{" + ", ".join(f"{_literal(h)}: 'VARCHAR'" for h in _unique(headers)) + "}"
@@ -266,10 +281,15 @@ def load_raw(
             )  # noqa: S608
             return -1
         # Line numbers follow the file order (header is line 1); DuckDB keeps insertion order.
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE raw AS SELECT row_number() OVER () + 1 AS line, {select} "  # noqa: S608
-            f"FROM {reader}"
-        )
+        try:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE raw AS SELECT row_number() OVER () + 1 AS line, {select} "  # noqa: S608
+                f"FROM {reader}"
+            )
+        except duckdb.InvalidInputException as exc:
+            if transcode or not _not_utf8(exc):
+                raise
+            return load_raw(con, path, mapping, numbered=True, transcode=True)
     row = store.first_row(con, "SELECT count(*) FROM raw")
     return int(row[0]) if row else 0
 
@@ -297,6 +317,12 @@ def _unique(headers: list[str]) -> list[str]:
     return out
 
 
+def _case_map(expr: str, mapping: dict[str, str]) -> str:
+    """A CASE over a small fixed mapping (cheaper than a join per row); NULL when not listed."""
+    whens = " ".join(f"WHEN {_literal(k)} THEN {_literal(v)}" for k, v in mapping.items())
+    return f"CASE {expr} {whens} END"
+
+
 BAD_ROW = """coalesce(voucher_no, '') = '' OR pay_date IS NULL OR year(pay_date) NOT IN (SELECT y FROM years_ok)
     OR amount IS NULL OR amount = 0 OR unit_code IS NULL OR NOT fn_ok OR NOT econ_ok
     OR coalesce(payee_name, '') = '' OR payee_account_kind IS NULL OR pay_way IS NULL"""
@@ -311,8 +337,6 @@ def validate(con: duckdb.DuckDBPyConnection, *, unit_codes: dict[str, str], deta
     con.register("units_arrow", pa.table({"key": list(unit_codes), "code": list(unit_codes.values())}))
     con.register("fn_arrow", pa.table({"code": cls.function_items}))
     con.register("econ_arrow", pa.table({"code": cls.economic_items}))
-    con.register("kinds_arrow", pa.table({"k": list(ACCOUNT_KINDS), "v": list(ACCOUNT_KINDS.values())}))
-    con.register("ways_arrow", pa.table({"k": list(PAY_WAYS), "v": list(PAY_WAYS.values())}))
     con.register("years_arrow", pa.table({"y": pa.array(list(cls.years), type=pa.int64())}))
     con.execute("CREATE OR REPLACE TEMP TABLE years_ok AS SELECT * FROM years_arrow")
     date_expr = "coalesce(" + ", ".join(f"try_strptime(trim(r.pay_date), '{f}')" for f in DATE_FORMATS) + ")"
@@ -322,19 +346,17 @@ def validate(con: duckdb.DuckDBPyConnection, *, unit_codes: dict[str, str], deta
                trim(r.function_code) AS function_code, trim(r.economic_code) AS economic_code,
                coalesce(trim(r.project_code), '') AS project_code, trim(r.payee_name) AS payee_name,
                r.payee_account_kind AS kind_raw,
-               CASE WHEN coalesce(trim(r.payee_account_kind), '') = '' THEN 'unit' ELSE k.v END AS payee_account_kind,
+               CASE WHEN coalesce(trim(r.payee_account_kind), '') = '' THEN 'unit' ELSE {_case_map("trim(r.payee_account_kind)", ACCOUNT_KINDS)} END AS payee_account_kind,
                r.amount AS amount_raw,
                TRY_CAST(replace(replace(replace(trim(r.amount), ',', ''), '¥', ''), '￥', '') AS DECIMAL(18,2)) AS amount,
                coalesce(trim(r.purpose), '') AS purpose,
                r.pay_way AS way_raw,
-               CASE WHEN coalesce(trim(r.pay_way), '') = '' THEN 'direct' ELSE w.v END AS pay_way,
+               CASE WHEN coalesce(trim(r.pay_way), '') = '' THEN 'direct' ELSE {_case_map("trim(r.pay_way)", PAY_WAYS)} END AS pay_way,
                coalesce(trim(r.fund_source), '') AS fund_source,
                trim(r.function_code) IN (SELECT code FROM fn_arrow) AS fn_ok,
                trim(r.economic_code) IN (SELECT code FROM econ_arrow) AS econ_ok
         FROM raw r
         LEFT JOIN units_arrow u ON u.key = trim(r.unit_code)
-        LEFT JOIN kinds_arrow k ON k.k = trim(r.payee_account_kind)
-        LEFT JOIN ways_arrow w ON w.k = trim(r.pay_way)
     """  # noqa: S608
     if detailed:
         con.execute(f"CREATE OR REPLACE TEMP TABLE checked AS {full}")
@@ -344,7 +366,7 @@ def validate(con: duckdb.DuckDBPyConnection, *, unit_codes: dict[str, str], deta
             "economic_code, project_code, payee_name, payee_account_kind, amount, purpose, pay_way, fund_source, "
             f"NOT ({BAD_ROW}) AS ok FROM ({full})"
         )
-    for name in ("units_arrow", "fn_arrow", "econ_arrow", "years_arrow", "kinds_arrow", "ways_arrow"):
+    for name in ("units_arrow", "fn_arrow", "econ_arrow", "years_arrow"):
         con.unregister(name)
     if not detailed:
         row = store.first_row(
@@ -421,6 +443,23 @@ def explain(con: duckdb.DuckDBPyConnection) -> None:
 def bad_rows(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> list[list[Any]]:
     sql = "SELECT line, reason FROM bad ORDER BY line" + (f" LIMIT {int(limit)}" if limit else "")  # noqa: S608
     return [[int(line), reason] for line, reason in con.execute(sql).fetchall()]
+
+
+def check_file(
+    con: duckdb.DuckDBPyConnection, path: Path, mapping: dict[str, str], *, unit_codes: dict[str, str]
+) -> int:
+    """The bulk path: read, type and check the file in one streamed pass into ``checked``. Returns
+    the number of problems (0: ``checked`` is ready to import; else read it again with
+    ``load_raw(numbered=True)``, ``validate`` and ``explain`` to say where)."""
+    load_raw(con, path, mapping, numbered=False)
+    try:
+        return validate(con, unit_codes=unit_codes, detailed=False)
+    except duckdb.InvalidInputException as exc:
+        if is_excel(path) or not _not_utf8(exc):
+            raise
+    # GB18030 beyond the first megabyte
+    load_raw(con, path, mapping, numbered=False, transcode=True)
+    return validate(con, unit_codes=unit_codes, detailed=False)
 
 
 def checked_count(con: duckdb.DuckDBPyConnection) -> int:

@@ -20,6 +20,7 @@ import calendar
 import datetime as dt
 import json
 import os
+import threading
 import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -88,8 +89,15 @@ AGGREGATES: dict[str, tuple[str, ...]] = {"monthly": MONTHLY_KEYS, "payees": PAY
 AGGREGATE_DIR = "_aggregate"
 VOUCHER_DIR = "_vouchers"
 COVERS_KEY = b"renda.covers"
-# zstd: about a third smaller than snappy for a few percent more write time (docs/benchmarks.md).
-COMPRESSION = os.environ.get("RENDA_PARQUET_COMPRESSION", "zstd")
+
+
+def compression() -> str:
+    """Parquet compression of payment files: zstd (default; about a third smaller than snappy for
+    a little more write time, docs/benchmarks.md) or snappy."""
+    chosen = os.environ.get("RENDA_PARQUET_COMPRESSION", "zstd").lower()
+    return chosen if chosen in {"zstd", "snappy"} else "zstd"
+
+
 ROW_GROUP_SIZE = 122_880  # DuckDB's default: ~50k-payment units span one or two row groups
 SORT_ORDER = "unit_code, pay_date, voucher_no"
 
@@ -105,19 +113,38 @@ def stored_years(congress_id: int) -> list[int]:
     return sorted(int(d.name.split("=", 1)[1]) for d in base.glob("year=*") if any(d.glob("*.parquet")))
 
 
-def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB that will not fetch extensions from the network, one thread per core
-    and a memory limit (it spills to a temporary directory beyond it)."""
-    con = duckdb.connect(
+_local = threading.local()
+
+
+def _new_database(threads: int) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(
         ":memory:",
         config={
             "autoinstall_known_extensions": False,
             "autoload_known_extensions": False,
             "memory_limit": os.environ.get("RENDA_DUCKDB_MEMORY", "2GB"),
-            "threads": int(threads or os.cpu_count() or 1),
+            "threads": threads,
         },
     )
-    return con
+
+
+def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection to an in-memory DuckDB that will not fetch extensions from the network, one
+    thread per core and a memory limit (it spills to a temporary directory beyond it).
+
+    Starting a DuckDB costs tens of milliseconds, a page's whole budget, so each thread keeps one
+    empty in-memory database and hands out its own connections (cursors): temporary tables, views
+    and registered Arrow tables are private to a connection and go with ``close()``. The database
+    holds no data, so no worker depends on another's memory."""
+    count = int(threads or os.cpu_count() or 1)
+    key = (os.getpid(), count, os.environ.get("RENDA_DUCKDB_MEMORY", "2GB"))
+    db = getattr(_local, "db", None)
+    if db is None or getattr(_local, "key", None) != key:
+        if db is not None:
+            db.close()
+        db = _local.db = _new_database(count)
+        _local.key = key
+    return db.cursor()
 
 
 def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> tuple[Any, ...] | None:
@@ -167,7 +194,7 @@ def _atomic_copy(con: duckdb.DuckDBPyConnection, sql: str, target: Path, params:
     try:
         row = first_row(
             con,
-            f"COPY ({sql}) TO '{tmp}' (FORMAT parquet, COMPRESSION {COMPRESSION}, "  # noqa: S608
+            f"COPY ({sql}) TO '{tmp}' (FORMAT parquet, COMPRESSION {compression()}, "  # noqa: S608
             f"ROW_GROUP_SIZE {ROW_GROUP_SIZE})",
             params,
         )
@@ -194,10 +221,10 @@ def write_partition(
     a congress at a time (the import locks its ``PaymentStore`` row)."""
     target_dir = partition_dir(congress_id, year)
     cols = ", ".join(f"CAST({name} AS {kind}) AS {name}" for name, kind in PAYMENT_COLUMNS)
-    # Materialised once: the file, its index and its aggregates are computed from the same rows
+    # Sorted and materialised once: the file, its index and its aggregates come from the same rows
     # without reading the written file back.
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _batch AS SELECT {cols} FROM ({select_sql})",  # noqa: S608
+        f"CREATE OR REPLACE TEMP TABLE _batch AS SELECT {cols} FROM ({select_sql}) ORDER BY {SORT_ORDER}",  # noqa: S608
         list(params or []),
     )
     try:
@@ -207,7 +234,8 @@ def write_partition(
             target_dir / VOUCHER_DIR / f"{tag}.parquet",
         )
         final = target_dir / f"{tag}.parquet"
-        rows = _atomic_copy(con, f"SELECT * FROM _batch ORDER BY {SORT_ORDER}", final)  # noqa: S608
+        # a table scan keeps the insertion (sorted) order: no second sort
+        rows = _atomic_copy(con, "SELECT * FROM _batch", final)
         if not rows:
             (target_dir / VOUCHER_DIR / f"{tag}.parquet").unlink(missing_ok=True)
             return None
