@@ -144,7 +144,7 @@ def main() -> None:
         rows = importer.checked_count(con)
         marks["read_check"] = (time.perf_counter() - t, cpu_s() - c0)
         fresh, skipped, years = importer.new_rows(con, congress_id=target.pk, import_id=1)
-        importer.write_fresh(con, congress_id=target.pk, import_id=1, years=years)
+        importer.write_fresh(con, congress_id=target.pk, import_id=1, years=years, direct=skipped == 0)
         wall, cpu = time.perf_counter() - t, cpu_s() - c0
         con.close()
         size = sum(Path(f).stat().st_size for f in store.payment_files(target.pk))

@@ -143,6 +143,11 @@ def test_reimport_and_overlap_keep_the_aggregate_exact(world, django_capture_on_
                 f"SELECT {group}, month, amount, n FROM {store.read_parquet(agg_path)} ORDER BY ALL"  # noqa: S608
             ).fetchall()
             assert raw == agg
+            for data in store.payment_files(congress.pk, [year]):  # each file in the files' order
+                keys = con.execute(
+                    f"SELECT unit_code, pay_date, voucher_no FROM {store.read_parquet(data)}"  # noqa: S608
+                ).fetchall()
+                assert keys == sorted(keys)
     finally:
         con.close()
     rows = selectors.drilldown(congress=congress, year=YEAR, level="unit", filters={})

@@ -505,8 +505,15 @@ def new_rows(
 
 
 def write_fresh(
-    con: duckdb.DuckDBPyConnection, *, congress_id: int, import_id: int, years: list[int]
+    con: duckdb.DuckDBPyConnection,
+    *,
+    congress_id: int,
+    import_id: int,
+    years: list[int],
+    direct: bool = False,
 ) -> list[Path]:
+    """Write ``fresh`` per year. ``direct``: nothing was skipped, so ``fresh`` is a plain view of
+    the materialised ``checked`` and needs no copy of its own before the sorted write."""
     written = []
     for year in years:
         where = "true" if len(years) == 1 else f"year(pay_date) = {int(year)}"
@@ -516,6 +523,7 @@ def write_fresh(
             congress_id=congress_id,
             year=year,
             tag=f"import-{import_id}",
+            materialize=not direct,
         )
         if path is not None:
             written.append(path)

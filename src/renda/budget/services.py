@@ -375,7 +375,9 @@ def payment_import_run(*, import_id: int) -> PaymentImport:
             # One writer per congress at a time, so two overlapping files never both add a voucher.
             holder, _created = PaymentStore.objects.select_for_update().get_or_create(congress=congress)
             fresh, skipped, years = importer.new_rows(con, congress_id=congress.pk, import_id=pi.pk)
-            importer.write_fresh(con, congress_id=congress.pk, import_id=pi.pk, years=years)
+            importer.write_fresh(
+                con, congress_id=congress.pk, import_id=pi.pk, years=years, direct=skipped == 0
+            )
             holder.payment_count += fresh
             holder.save(update_fields=["payment_count", "updated_at"])
             locked = PaymentImport.objects.select_for_update().get(pk=pi.pk)

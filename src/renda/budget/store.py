@@ -214,32 +214,37 @@ def write_partition(
     year: int,
     tag: str,
     params: Sequence[Any] | None = None,
+    materialize: bool = True,
 ) -> Path | None:
-    """Write the rows of ``select_sql`` (payment columns) as a new file of the partition, with its
-    voucher index, and add them to the partition's aggregates; every file atomically. Returns the
-    file, or None when there was nothing to write. The caller makes sure only one writer works on
-    a congress at a time (the import locks its ``PaymentStore`` row)."""
+    """Write the rows of ``select_sql`` (payment columns) as a new file of the partition, sorted by
+    ``SORT_ORDER``, with its voucher index, and add them to the partition's aggregates; every file
+    atomically. Returns the file, or None when there was nothing to write. Not ``materialize``: the
+    query is a cheap view of a materialised table, read once per file instead of copied first.
+    The caller makes sure only one writer works on a congress at a time (the import locks its
+    ``PaymentStore`` row)."""
     target_dir = partition_dir(congress_id, year)
     cols = ", ".join(f"CAST({name} AS {kind}) AS {name}" for name, kind in PAYMENT_COLUMNS)
-    # Sorted and materialised once: the file, its index and its aggregates come from the same rows
-    # without reading the written file back.
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _batch AS SELECT {cols} FROM ({select_sql}) ORDER BY {SORT_ORDER}",  # noqa: S608
-        list(params or []),
-    )
+    batch = f"(SELECT {cols} FROM ({select_sql}))"  # noqa: S608
+    if materialize:
+        # The file, its index and its aggregates come from the same rows without reading the
+        # written file back.
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _batch AS SELECT * FROM {batch}", list(params or []))  # noqa: S608
+        batch = "_batch"
+    elif params:
+        raise ValueError("an unmaterialised query takes no parameters")
     try:
         _atomic_copy(
             con,
-            "SELECT voucher_no FROM _batch ORDER BY voucher_no",
+            f"SELECT voucher_no FROM {batch} ORDER BY voucher_no",  # noqa: S608
             target_dir / VOUCHER_DIR / f"{tag}.parquet",
         )
         final = target_dir / f"{tag}.parquet"
-        # a table scan keeps the insertion (sorted) order: no second sort
-        rows = _atomic_copy(con, "SELECT * FROM _batch", final)
+        # ORDER BY in the COPY itself: the one order DuckDB guarantees to write
+        rows = _atomic_copy(con, f"SELECT * FROM {batch} ORDER BY {SORT_ORDER}", final)  # noqa: S608
         if not rows:
             (target_dir / VOUCHER_DIR / f"{tag}.parquet").unlink(missing_ok=True)
             return None
-        _aggregate_add(con, congress_id=congress_id, year=year, batch="_batch", file_name=final.name)
+        _aggregate_add(con, congress_id=congress_id, year=year, batch=batch, file_name=final.name)
     finally:
         con.execute("DROP TABLE IF EXISTS _batch")
     return final
