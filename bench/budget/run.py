@@ -4,7 +4,8 @@ memory, and the same rules in plain pandas for a ratio. Prints figures for docs/
 
     PYTHONPATH=src .venv/bin/python bench/budget/run.py [--payments 10000000]
 
-Runs in a temporary directory (SQLite database and Parquet store); nothing in var/ is touched."""
+Runs in a temporary directory (SQLite database, Parquet store, the CSV), removed at the end unless
+``--keep``; nothing in var/ is touched. ``--no-pandas`` skips the pandas comparison."""
 
 from __future__ import annotations
 
@@ -64,6 +65,7 @@ def main() -> None:
     parser.add_argument("--payments", type=int, default=10_000_000)
     parser.add_argument("--compressions", default="zstd,snappy")  # one import into a new congress each
     parser.add_argument("--no-pandas", action="store_true")
+    parser.add_argument("--keep", action="store_true")  # keep the temporary directory (CSV, Parquet)
     parser.add_argument("--pandas-only", default="")  # internal: run the pandas rules on this Parquet file
     args = parser.parse_args()
     if args.pandas_only:
@@ -290,6 +292,10 @@ def main() -> None:
     )
     figures["load_end"] = load()
     print(json.dumps(figures, ensure_ascii=False, indent=2))
+    if not args.keep:
+        import shutil
+
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def pandas_rules(path: Path) -> None:
