@@ -488,9 +488,13 @@ RULES: tuple[RuleSpec, ...] = (
             "%(payee_name)s: %(record_count)s payments of %(each)s for %(purpose)s, %(first_date)s–%(last_date)s"
         ),
         sql="""
-            -- Prune first: one hash aggregate keeps the payee/amount/purpose groups paid twice at all.
-            WITH same AS (SELECT hash(payee_name, amount, purpose) AS h FROM payments WHERE amount > 0 GROUP BY 1
-                          HAVING count(*) >= 2),
+            -- Prune first: the payee/amount/purpose keys paid twice at all. Nearly every key is
+            -- unique, so sorting the 64-bit hashes and comparing neighbours is cheaper than a hash
+            -- aggregate with one group per payment.
+            WITH same AS (SELECT DISTINCT h FROM (
+                              SELECT h, lead(h) OVER (ORDER BY h) AS next_h
+                              FROM (SELECT hash(payee_name, amount, purpose) AS h FROM payments WHERE amount > 0)
+                          ) WHERE h = next_h),
             cand AS (SELECT unit_code, payee_name, amount, purpose, pay_date, voucher_no FROM payments
                      WHERE amount > 0 AND hash(payee_name, amount, purpose) IN (SELECT h FROM same)),
             seq AS (
