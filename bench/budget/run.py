@@ -4,7 +4,8 @@ memory, and the same rules in plain pandas for a ratio. Prints figures for docs/
 
     PYTHONPATH=src .venv/bin/python bench/budget/run.py [--payments 10000000]
 
-Runs in a temporary directory (SQLite database and Parquet store); nothing in var/ is touched."""
+Runs in a temporary directory (SQLite database, Parquet store, the CSV), removed at the end unless
+``--keep``; nothing in var/ is touched. ``--no-pandas`` skips the pandas comparison."""
 
 from __future__ import annotations
 
@@ -24,6 +25,16 @@ from pathlib import Path
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu_s() -> float:
+    """CPU seconds of this process, all threads (DuckDB's included)."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def timed(fn, repeat: int = 5):  # type: ignore[no-untyped-def]
@@ -52,6 +63,9 @@ def setup_django(workdir: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--payments", type=int, default=10_000_000)
+    parser.add_argument("--compressions", default="zstd,snappy")  # one import into a new congress each
+    parser.add_argument("--no-pandas", action="store_true")
+    parser.add_argument("--keep", action="store_true")  # keep the temporary directory (CSV, Parquet)
     parser.add_argument("--pandas-only", default="")  # internal: run the pandas rules on this Parquet file
     args = parser.parse_args()
     if args.pandas_only:
@@ -64,7 +78,7 @@ def main() -> None:
     from renda.core.models import CongressKind
 
     year = 2025
-    figures: dict[str, object] = {"payments_requested": args.payments}
+    figures: dict[str, object] = {"payments_requested": args.payments, "load_start": load()}
     county = core_services.congress_create(actor=None, name="基准县人民代表大会", kind=CongressKind.COUNTY)
     for y in (year - 1, year):
         core_services.calendar_seed(actor=None, year=y)
@@ -115,44 +129,59 @@ def main() -> None:
     con.close()
     figures["csv_mb"] = round(csv_path.stat().st_size / 1e6)
 
-    # --- import into a second, empty congress (the full pipeline minus the DB bookkeeping)
-    target = core_services.congress_create(actor=None, name="导入县人民代表大会", kind=CongressKind.COUNTY)
+    # --- import into an empty congress: the task's pipeline minus the DB bookkeeping, once per
+    # Parquet compression (each into its own congress)
     unit_codes = {u.code: u.code for u in gen.units} | {u.name: u.code for u in gen.units}
     mapping = importer.guess_mapping(importer.read_headers(csv_path))
-    con = store.connect()
-    t = time.perf_counter()
-    rows = importer.load_raw(con, csv_path, mapping, numbered=False)
-    t_read = time.perf_counter() - t
-    bad = [importer.validate(con, unit_codes=unit_codes)]
-    t_check = time.perf_counter() - t
-    fresh, skipped, years = importer.new_rows(con, congress_id=target.pk, import_id=1)
-    importer.write_fresh(con, congress_id=target.pk, import_id=1, years=years)
-    t_import = time.perf_counter() - t
-    con.close()
-    figures.update(
-        {
-            "import_rows": rows,
-            "import_bad": bad[0] if bad else None,
-            "import_added": fresh,
-            "import_s": round(t_import, 1),
-            "import_read_s": round(t_read, 1),
-            "import_check_s": round(t_check - t_read, 1),
-            "import_rows_per_s": round(rows / t_import),
+    imports: dict[str, dict[str, object]] = {}
+    target = county
+    for n, compression in enumerate(c for c in args.compressions.split(",") if c):
+        os.environ["RENDA_PARQUET_COMPRESSION"] = compression
+        target = core_services.congress_create(
+            actor=None, name=f"导入县{n + 1}人民代表大会", kind=CongressKind.COUNTY
+        )
+        con = store.connect()
+        t, c0, marks = time.perf_counter(), cpu_s(), {}
+        bad = importer.check_file(con, csv_path, mapping, unit_codes=unit_codes)
+        rows = importer.checked_count(con)
+        marks["read_check"] = (time.perf_counter() - t, cpu_s() - c0)
+        fresh, skipped, years = importer.new_rows(con, congress_id=target.pk, import_id=1)
+        importer.write_fresh(con, congress_id=target.pk, import_id=1, years=years, direct=skipped == 0)
+        wall, cpu = time.perf_counter() - t, cpu_s() - c0
+        con.close()
+        size = sum(Path(f).stat().st_size for f in store.payment_files(target.pk))
+        imports[compression] = {
+            "rows": rows,
+            "bad": bad,
+            "added": fresh,
+            "s": round(wall, 1),
+            "cpu_s": round(cpu, 1),
+            "read_check_s": round(marks["read_check"][0], 1),
+            "read_check_cpu_s": round(marks["read_check"][1], 1),
+            "dedupe_write_s": round(wall - marks["read_check"][0], 1),
+            "rows_per_s": round(rows / wall),
+            "rows_per_cpu_s": round(rows / cpu),
+            "parquet_mb": round(size / 1e6),
+            "load": load(),
         }
-    )
-    # re-import of the same file adds nothing (voucher idempotency at scale)
+    figures["import"] = imports
+    # re-import of the same file into the last congress adds nothing (voucher idempotency at scale)
     con = store.connect()
-    t = time.perf_counter()
-    importer.load_raw(con, csv_path, mapping, numbered=False)
-    importer.validate(con, unit_codes=unit_codes)
+    t, c0 = time.perf_counter(), cpu_s()
+    importer.check_file(con, csv_path, mapping, unit_codes=unit_codes)
     fresh2, skipped2, _years = importer.new_rows(con, congress_id=target.pk, import_id=2)
-    figures["reimport_s"], figures["reimport_added"] = round(time.perf_counter() - t, 1), fresh2
+    figures["reimport_s"], figures["reimport_cpu_s"] = (
+        round(time.perf_counter() - t, 1),
+        round(cpu_s() - c0, 1),
+    )
+    figures["reimport_added"], figures["reimport_skipped"] = fresh2, skipped2
     con.close()
+    os.environ.pop("RENDA_PARQUET_COMPRESSION", None)
 
     # --- every rule over the generated county
     values, _records = services.rule_values(county)
     con = store.connect()
-    t = time.perf_counter()
+    t, c0 = time.perf_counter(), cpu_s()
     engine.prepare(
         con,
         congress_id=county.pk,
@@ -171,14 +200,25 @@ def main() -> None:
         per_rule[spec.code] = round(time.perf_counter() - t_rule, 2)
         found |= {(spec.code, f.key) for f in findings}
     figures["rules_s"] = round(time.perf_counter() - t, 1)
+    figures["rules_cpu_s"] = round(cpu_s() - c0, 1)
+    figures["rules_load"] = load()
     figures["rules_per_rule_s"] = per_rule
     con.close()
     expected = generator.expected_keys(gen)
     figures["recall"] = f"{len(expected & found)}/{len(expected)}"
     figures["false_alarms"] = len(found - expected)
+    false_by_rule: dict[str, int] = {}
+    for code, _key in found - expected:
+        false_by_rule[code] = false_by_rule.get(code, 0) + 1
+    figures["false_alarms_by_rule"] = false_by_rule
 
     # --- query latency (median of 5)
     first_unit = gen.units[0].code
+    _rows, next_cursor = selectors.payment_search(congress=county, year=year, filters={})
+    for _ in range(3):  # a cursor a few pages in
+        _rows, next_cursor = selectors.payment_search(
+            congress=county, year=year, filters={}, after=next_cursor
+        )
     figures["latency_ms"] = {
         "dashboard": round(timed(lambda: selectors.dashboard(congress=county, year=year))),
         "drill_unit": round(
@@ -206,6 +246,12 @@ def main() -> None:
         "payments_page": round(
             timed(lambda: selectors.payment_search(congress=county, year=year, filters={"unit": first_unit}))
         ),
+        "payments_first_page_all": round(
+            timed(lambda: selectors.payment_search(congress=county, year=year, filters={}))
+        ),
+        "payments_next_page": round(
+            timed(lambda: selectors.payment_search(congress=county, year=year, filters={}, after=next_cursor))
+        ),
         "payments_search_payee": round(
             timed(
                 lambda: selectors.payment_search(
@@ -214,29 +260,42 @@ def main() -> None:
             )
         ),
     }
+    figures["latency_load"] = load()
     figures["peak_rss_mb"] = round(peak_mb())
 
     # --- the same rules in pandas, in a child process (its own memory)
     files = store.payment_files(county.pk, [year])
+    if args.no_pandas:
+        files = []
     t = time.perf_counter()
-    out = subprocess.run(
-        [sys.executable, __file__, "--pandas-only", files[0]],
-        capture_output=True,
-        text=True,
-        timeout=3600,
-        check=False,
+    out = (
+        None
+        if not files
+        else subprocess.run(
+            [sys.executable, __file__, "--pandas-only", files[0]],
+            capture_output=True,
+            text=True,
+            timeout=3600,
+            check=False,
+        )
     )
     figures["pandas_wall_s"] = round(time.perf_counter() - t, 1)
     try:
-        figures["pandas"] = json.loads(out.stdout.strip().splitlines()[-1])
-        figures["pandas_ratio"] = round(figures["pandas"]["rules_s"] / figures["rules_s"], 1)  # type: ignore[index]
+        if out is not None:
+            figures["pandas"] = json.loads(out.stdout.strip().splitlines()[-1])
+            figures["pandas_ratio"] = round(figures["pandas"]["rules_s"] / figures["rules_s"], 1)  # type: ignore[index]
     except (IndexError, ValueError):
         figures["pandas"] = {"error": out.stderr[-2000:]}
     figures["machine"] = (
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"{round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GB"
     )
+    figures["load_end"] = load()
     print(json.dumps(figures, ensure_ascii=False, indent=2))
+    if not args.keep:
+        import shutil
+
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def pandas_rules(path: Path) -> None:

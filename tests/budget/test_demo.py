@@ -1,3 +1,4 @@
+from renda.budget import alert_rules
 from renda.budget.demo import load_demo
 from renda.budget.models import Alert, BudgetLine, BudgetUnit
 from renda.core.demo import LOADERS, DemoContext
@@ -17,4 +18,7 @@ def test_demo_loader_is_registered_and_builds_a_supervised_year(world):
     assert BudgetUnit.objects.filter(congress=world.county).count() == 14
     assert BudgetLine.objects.filter(congress=world.county, year=info["year"]).exists()
     codes = set(Alert.objects.filter(congress=world.county).values_list("rule__code", flat=True))
-    assert len(codes) == 13 and info["alerts"] == Alert.objects.filter(congress=world.county).count()
+    assert (
+        len(codes) == len(alert_rules.RULES) == 14
+        and info["alerts"] == Alert.objects.filter(congress=world.county).count()
+    )

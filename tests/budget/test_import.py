@@ -143,3 +143,19 @@ def test_upload_refuses_other_files(world):
         services.payment_import_upload(
             actor=world.users["staff"], congress=world.county, file_name="a.pdf", chunks=[b"%PDF"]
         )
+
+
+def test_gb18030_beyond_the_first_megabyte(world, budget, django_capture_on_commit_callbacks):
+    # Only the start of a file is sniffed; DuckDB finds the GB18030 further down and it is transcoded.
+    ascii_row = {"payee": "ACME Ltd", "kind": "unit", "way": "direct", "fund": "general"}
+    rows = [csv_row(f"A{i:06d}", purpose="office", **ascii_row) for i in range(12000)]
+    rows.append(csv_row("V999999", purpose="办公楼维修"))
+    content = csv_text(rows, headers=[f.name for f in importer.FIELDS]).encode("gb18030")
+    assert content[: 1 << 20].decode("utf-8") and len(content) > 1 << 20
+    pi = do_import(world, content, capture=django_capture_on_commit_callbacks)
+    assert pi.status == ImportStatus.DONE and pi.rows_added == 12001
+    con = store.connect()
+    (purpose,) = con.execute(
+        f"SELECT purpose FROM {store.payments_source(world.county.pk)} WHERE voucher_no = 'V999999'"  # noqa: S608
+    ).fetchone()
+    assert purpose == "办公楼维修"

@@ -222,3 +222,33 @@ def test_thresholds_are_per_congress_settings(budget, world):
         actor=None, congress=budget.congress, year=YEAR, as_of=D(YEAR, 12, 31), codes=["large_payment"]
     )
     assert run_row.found == {"large_payment": 0}
+
+
+def idle_key(line, quarter):
+    return f"idle:{line.unit.code}|{line.function_code}|{line.economic_code}|{line.project_code}|Q{quarter}"
+
+
+def test_idle_project_quarter(budget):
+    b, s = budget.lines["building"], budget.lines["special"]
+    rows = [pay(b, day=D(YEAR, 2, 3), amount=1000), pay(b, day=D(YEAR, 8, 4), amount=1000)]
+    # the special fund (approved 3 March) is checked from the first quarter that starts after it
+    rows += [pay(s, day=D(YEAR, m, 10), amount=1000) for m in (5, 7, 11)]
+    assert run(budget, "idle_project", rows) == {idle_key(b, 2), idle_key(b, 4)}
+    alert = Alert.objects.get(key__endswith="Q2")
+    assert "2025年4月1日" in alert.title and "2025年6月30日" in alert.title
+
+
+def test_idle_project_not_before_the_quarter_ends_nor_when_paid_or_small(budget):
+    b, s = budget.lines["building"], budget.lines["special"]
+    rows = [pay(b, day=D(YEAR, 2, 3), amount=1000), pay(b, day=D(YEAR, 5, 4), amount=1000)]
+    rows += [pay(s, day=D(YEAR, 4, 10), amount=400000)]  # fully paid in the second quarter
+    # the third quarter has not ended on 15 September; the office line has no project
+    assert run(budget, "idle_project", rows, as_of=D(YEAR, 9, 15)) == set()
+
+
+def test_idle_project_a_refund_is_no_spending(budget):
+    b, s = budget.lines["building"], budget.lines["special"]
+    rows = [pay(b, day=D(YEAR, m, 3), amount=1000) for m in (2, 5, 11)]
+    rows += [pay(b, day=D(YEAR, 8, 4), amount=-1000)]
+    expected = {idle_key(b, 3)} | {idle_key(s, q) for q in (2, 3, 4)}  # nothing paid on the special fund
+    assert run(budget, "idle_project", rows, as_of=D(YEAR, 12, 31)) == expected

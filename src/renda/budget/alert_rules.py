@@ -3,8 +3,9 @@ the catalogue), its thresholds as per-congress rule settings (defaults and sourc
 DOMAIN_RULES.md §4; staff change them on the rule settings page), and a SQL template run by DuckDB.
 
 A rule's SQL sees these relations: ``payments`` (the run's year up to the as-of date),
-``payments_prev`` (the year before, up to the same day), ``lines`` (budget lines with adjusted
-amounts), ``nonworkdays`` (weekends that are not make-up days, and public holidays) and ``tpe``
+``payments_prev`` (the year before, up to the same day), ``line_month`` and ``line_month_prev``
+(paid and count per budget-line key and month, from the monthly aggregates: rules over totals read
+these, not the payments), ``lines`` (budget lines with adjusted amounts), ``nonworkdays`` (weekends that are not make-up days, and public holidays) and ``tpe``
 (economic codes of the three public expenses). It returns one row per finding with the columns
 ``key`` (stable within the year), ``unit_code``, ``amount``, ``vouchers`` (list), ``record_count``
 and any columns its title needs. Common parameters: ``$as_of``, ``$progress`` (time progress)."""
@@ -87,7 +88,7 @@ RULES: tuple[RuleSpec, ...] = (
         ),
         title=_("%(line)s: paid %(rate)s of %(amount)s, time progress %(progress)s"),
         sql=f"""
-            WITH paid AS (SELECT {_LINE_KEYS}, sum(amount) AS paid FROM payments GROUP BY ALL)
+            WITH paid AS (SELECT {_LINE_KEYS}, sum(paid) AS paid FROM line_month GROUP BY ALL)
             SELECT 'line:' || l.line_key AS key, l.unit_code, l.adjusted AS amount, []::VARCHAR[] AS vouchers,
                    0 AS record_count, l.line_label AS line, coalesce(p.paid, 0) AS paid,
                    coalesce(p.paid, 0) / l.adjusted AS rate, $progress AS progress
@@ -113,7 +114,7 @@ RULES: tuple[RuleSpec, ...] = (
         ),
         title=_("%(line)s: paid %(paid)s against an adjusted budget of %(budget)s"),
         sql=f"""
-            WITH paid AS (SELECT {_LINE_KEYS}, sum(amount) AS paid, count(*) AS n FROM payments GROUP BY ALL)
+            WITH paid AS (SELECT {_LINE_KEYS}, sum(paid) AS paid, sum(n) AS n FROM line_month GROUP BY ALL)
             SELECT 'line:' || l.line_key AS key, l.unit_code, p.paid - l.adjusted AS amount,
                    []::VARCHAR[] AS vouchers, p.n AS record_count, l.line_label AS line, p.paid,
                    l.adjusted AS budget
@@ -132,14 +133,23 @@ RULES: tuple[RuleSpec, ...] = (
             "budget line"
         ),
         sql=f"""
-            SELECT 'combo:' || p.unit_code || '|' || p.function_code || '|' || p.economic_code || '|'
-                       || p.project_code AS key,
-                   p.unit_code, sum(p.amount) AS amount,
-                   list(p.voucher_no ORDER BY p.pay_date, p.voucher_no)[1:200] AS vouchers,
-                   count(*) AS record_count, p.function_code, p.economic_code, p.project_code
-            FROM payments p ANTI JOIN lines l USING ({_LINE_KEYS})
-            GROUP BY p.unit_code, p.function_code, p.economic_code, p.project_code
-            HAVING sum(p.amount) > 0
+            -- the combinations come from the per-line sums; only their payments are read, and
+            -- the files' sort by unit lets DuckDB skip the other units' row groups
+            WITH orphan AS (
+                SELECT {_LINE_KEYS}, sum(paid) AS amount, sum(n) AS n
+                FROM line_month m ANTI JOIN lines l USING ({_LINE_KEYS})
+                GROUP BY ALL HAVING sum(paid) > 0
+            ),
+            v AS (
+                SELECT {_LINE_KEYS}, list(p.voucher_no ORDER BY p.pay_date, p.voucher_no)[1:200] AS vouchers
+                FROM payments p SEMI JOIN orphan o USING ({_LINE_KEYS})
+                GROUP BY ALL
+            )
+            SELECT 'combo:' || o.unit_code || '|' || o.function_code || '|' || o.economic_code || '|'
+                       || o.project_code AS key,
+                   o.unit_code, o.amount, v.vouchers, o.n AS record_count, o.function_code, o.economic_code,
+                   o.project_code
+            FROM orphan o JOIN v USING ({_LINE_KEYS})
         """,  # noqa: S608
     ),
     RuleSpec(
@@ -200,7 +210,7 @@ RULES: tuple[RuleSpec, ...] = (
         sql="""
             WITH b AS (SELECT unit_code, sum(adjusted) AS budget FROM lines
                        WHERE economic_code IN (SELECT code FROM tpe) GROUP BY 1),
-                 p AS (SELECT unit_code, sum(amount) AS paid, count(*) AS n FROM payments
+                 p AS (SELECT unit_code, sum(paid) AS paid, sum(n) AS n FROM line_month
                        WHERE economic_code IN (SELECT code FROM tpe) GROUP BY 1)
             SELECT 'unit:' || p.unit_code AS key, p.unit_code, p.paid - coalesce(b.budget, 0) AS amount,
                    []::VARCHAR[] AS vouchers, p.n AS record_count, p.paid, coalesce(b.budget, 0) AS budget
@@ -228,9 +238,9 @@ RULES: tuple[RuleSpec, ...] = (
         ),
         title=_("%(unit_code)s: three public expenses %(paid)s, last year's same period %(prev_paid)s"),
         sql="""
-            WITH cur AS (SELECT unit_code, sum(amount) AS paid, count(*) AS n FROM payments
+            WITH cur AS (SELECT unit_code, sum(paid) AS paid, sum(n) AS n FROM line_month
                          WHERE economic_code IN (SELECT code FROM tpe) GROUP BY 1),
-                 prev AS (SELECT unit_code, sum(amount) AS prev_paid FROM payments_prev
+                 prev AS (SELECT unit_code, sum(paid) AS prev_paid FROM line_month_prev
                           WHERE economic_code IN (SELECT code FROM tpe) GROUP BY 1)
             SELECT 'unit:' || cur.unit_code AS key, cur.unit_code, cur.paid - prev.prev_paid AS amount,
                    []::VARCHAR[] AS vouchers, cur.n AS record_count, cur.paid, prev.prev_paid
@@ -263,14 +273,14 @@ RULES: tuple[RuleSpec, ...] = (
         title=_("%(unit_code)s: %(amount)s paid in December, %(share)s of the year"),
         sql="""
             SELECT 'unit:' || unit_code AS key, unit_code,
-                   sum(amount) FILTER (WHERE month(pay_date) = 12) AS amount, []::VARCHAR[] AS vouchers,
-                   count(*) FILTER (WHERE month(pay_date) = 12) AS record_count,
-                   sum(amount) FILTER (WHERE month(pay_date) = 12) / sum(amount) AS share
-            FROM payments
+                   sum(paid) FILTER (WHERE month = 12) AS amount, []::VARCHAR[] AS vouchers,
+                   sum(n) FILTER (WHERE month = 12) AS record_count,
+                   sum(paid) FILTER (WHERE month = 12) / sum(paid) AS share
+            FROM line_month
             WHERE month($as_of) = 12
             GROUP BY unit_code
-            HAVING sum(amount) >= $min_total
-               AND sum(amount) FILTER (WHERE month(pay_date) = 12) / sum(amount) > $december_share_pct / 100.0
+            HAVING sum(paid) >= $min_total
+               AND sum(paid) FILTER (WHERE month = 12) / sum(paid) > $december_share_pct / 100.0
         """,
     ),
     RuleSpec(
@@ -297,11 +307,15 @@ RULES: tuple[RuleSpec, ...] = (
             "totalling %(amount)s"
         ),
         sql="""
-            WITH small AS (SELECT * FROM payments WHERE amount > 0 AND amount < $threshold),
-            -- only pairs that could reach the threshold go through the (costly) window
-            pairs AS (SELECT hash(unit_code, payee_name) AS h FROM small GROUP BY 1
-                      HAVING count(*) >= 2 AND sum(amount) >= $threshold),
-            cand AS (SELECT * FROM small WHERE hash(unit_code, payee_name) IN (SELECT h FROM pairs)),
+            -- Prune cheaply first: one hash aggregate over three narrow columns keeps the unit/payee
+            -- pairs whose small payments could reach the threshold at all; only their payments go
+            -- through the window. (No CTE is read twice: DuckDB would materialise it.)
+            WITH pairs AS (SELECT hash(unit_code, payee_name) AS h FROM payments
+                           WHERE amount > 0 AND amount < $threshold GROUP BY 1
+                           HAVING count(*) >= 2 AND sum(amount) >= $threshold),
+            cand AS (SELECT unit_code, payee_name, pay_date, voucher_no, amount FROM payments
+                     WHERE amount > 0 AND amount < $threshold
+                       AND hash(unit_code, payee_name) IN (SELECT h FROM pairs)),
             seq AS (
                 SELECT unit_code, payee_name, pay_date, voucher_no, amount,
                        CASE WHEN date_diff('day', lag(pay_date) OVER w, pay_date) <= $window_days
@@ -399,12 +413,58 @@ RULES: tuple[RuleSpec, ...] = (
         ),
         title=_("%(line)s: issued %(approved_on)s, first payment %(first_paid)s"),
         sql=f"""
-            WITH f AS (SELECT {_LINE_KEYS}, min(pay_date) AS first_paid FROM payments WHERE amount > 0 GROUP BY ALL)
+            WITH f AS (SELECT {_LINE_KEYS}, min(pay_date) AS first_paid
+                       FROM payments SEMI JOIN (SELECT {_LINE_KEYS} FROM lines WHERE is_special) USING ({_LINE_KEYS})
+                       WHERE amount > 0 GROUP BY ALL)
             SELECT 'line:' || l.line_key AS key, l.unit_code, l.adjusted AS amount, []::VARCHAR[] AS vouchers,
                    0 AS record_count, l.line_label AS line, l.approved_on, f.first_paid
             FROM lines l LEFT JOIN f USING ({_LINE_KEYS})
             WHERE l.is_special AND l.approved_on + CAST($days AS INTEGER) < CAST($as_of AS DATE)
               AND (f.first_paid IS NULL OR f.first_paid > l.approved_on + CAST($days AS INTEGER))
+        """,  # noqa: S608
+    ),
+    RuleSpec(
+        code="idle_project",
+        name=_("Funded project with no spending in a quarter"),
+        description=_(
+            "A project budget line at or above the set amount, not yet fully paid, with no spending in a "
+            "whole quarter that has ended since it was approved."
+        ),
+        severity="medium",
+        source="DOMAIN_RULES §4: a funded project with no spending in a quarter (Hubei)",
+        params=(
+            Param(
+                "min_amount",
+                "budget.idle_project_min_amount",
+                100000,
+                _("Projects checked from (yuan)"),
+                "DOMAIN_RULES §4 (Hubei) gives no amount; Renda default ¥100,000",
+            ),
+        ),
+        title=_("%(line)s: no spending in quarter %(quarter)s (%(quarter_start)s–%(quarter_end)s)"),
+        sql=f"""
+            WITH q AS (
+                SELECT q, make_date(year($as_of), 3 * q - 2, 1) AS quarter_start,
+                       last_day(make_date(year($as_of), 3 * q, 1)) AS quarter_end
+                FROM range(1, 5) t(q)
+            ),
+            cand AS (
+                SELECT l.*, q.q, q.quarter_start, q.quarter_end FROM lines l, q
+                WHERE l.project_code <> '' AND l.adjusted >= $min_amount AND l.adjusted > 0
+                  AND q.quarter_start >= l.approved_on AND q.quarter_end <= CAST($as_of AS DATE)
+            ),
+            s AS (
+                SELECT c.line_key, c.q,
+                       coalesce(sum(m.paid) FILTER (WHERE m.month BETWEEN 3 * c.q - 2 AND 3 * c.q), 0) AS in_quarter,
+                       coalesce(sum(m.paid) FILTER (WHERE m.month < 3 * c.q - 2), 0) AS before
+                FROM cand c LEFT JOIN line_month m USING ({_LINE_KEYS})
+                GROUP BY c.line_key, c.q
+            )
+            SELECT 'idle:' || c.line_key || '|Q' || c.q AS key, c.unit_code, c.adjusted AS amount,
+                   []::VARCHAR[] AS vouchers, 0 AS record_count, c.line_label AS line, c.q AS quarter,
+                   c.quarter_start, c.quarter_end
+            FROM cand c JOIN s USING (line_key, q)
+            WHERE s.in_quarter <= 0 AND s.before < c.adjusted
         """,  # noqa: S608
     ),
     RuleSpec(
@@ -428,9 +488,15 @@ RULES: tuple[RuleSpec, ...] = (
             "%(payee_name)s: %(record_count)s payments of %(each)s for %(purpose)s, %(first_date)s–%(last_date)s"
         ),
         sql="""
-            WITH same AS (SELECT hash(payee_name, amount, purpose) AS h FROM payments WHERE amount > 0 GROUP BY 1
-                          HAVING count(*) >= 2),
-            cand AS (SELECT * FROM payments WHERE hash(payee_name, amount, purpose) IN (SELECT h FROM same)),
+            -- Prune first: the payee/amount/purpose keys paid twice at all. Nearly every key is
+            -- unique, so sorting the 64-bit hashes and comparing neighbours is cheaper than a hash
+            -- aggregate with one group per payment.
+            WITH same AS (SELECT DISTINCT h FROM (
+                              SELECT h, lead(h) OVER (ORDER BY h) AS next_h
+                              FROM (SELECT hash(payee_name, amount, purpose) AS h FROM payments WHERE amount > 0)
+                          ) WHERE h = next_h),
+            cand AS (SELECT unit_code, payee_name, amount, purpose, pay_date, voucher_no FROM payments
+                     WHERE amount > 0 AND hash(payee_name, amount, purpose) IN (SELECT h FROM same)),
             seq AS (
                 SELECT unit_code, payee_name, amount, purpose, pay_date, voucher_no,
                        CASE WHEN date_diff('day', lag(pay_date) OVER w, pay_date) <= $window_days

@@ -178,7 +178,11 @@ def drilldown(
     ]
 
 
-@router.get("/payments", response=PaymentPageOut, summary="Payments, newest first, with keyset pagination")
+@router.get(
+    "/payments",
+    response=PaymentPageOut,
+    summary="Payments by unit, newest first within a unit, with keyset pagination",
+)
 def payments(
     request: HttpRequest,
     year: int,

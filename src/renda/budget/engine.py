@@ -36,6 +36,7 @@ LINE_SCHEMA = pa.schema(
 )
 # The natural key of a line, used in alert keys so they survive re-creating the lines.
 LINE_KEY_SQL = "unit_code || '|' || function_code || '|' || economic_code || '|' || project_code"
+LINE_COLUMNS = "unit_code, function_code, economic_code, project_code"
 
 
 @dataclass
@@ -100,6 +101,21 @@ def prepare(
         f"CREATE OR REPLACE TEMP VIEW payments_prev AS SELECT * FROM {prev_source} "  # noqa: S608
         f"WHERE pay_date BETWEEN DATE '{dt.date(year - 1, 1, 1)}' AND DATE '{prev_as_of}'"
     )
+    # Sums per budget line and month, from the monthly aggregates (whole months) and the payments
+    # of a month cut by the as-of date: the rules over line totals read a few thousand rows.
+    if payments_sql:
+        this_year = f"({store.aggregate_query('monthly', 'payments')})"
+    else:
+        this_year = store.facts_source(con, congress_id, year, end=as_of)
+    if prev_payments_sql:
+        last_year = f"({store.aggregate_query('monthly', 'payments_prev')})"
+    else:
+        last_year = store.facts_source(con, congress_id, year - 1, end=prev_as_of)
+    for name, facts in (("line_month", this_year), ("line_month_prev", last_year)):
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {LINE_COLUMNS}, month, "  # noqa: S608
+            f"sum(amount) AS paid, CAST(sum(n) AS BIGINT) AS n FROM {facts} GROUP BY ALL"
+        )
     con.register("lines_arrow", lines)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE lines AS SELECT *, {LINE_KEY_SQL} AS line_key FROM lines_arrow"  # noqa: S608

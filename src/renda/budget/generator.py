@@ -386,6 +386,14 @@ def generate(
     )
     used_units.add(lines[delayed_special].unit_code)
     n_days = len(days)
+    # A project with no spending in the last quarter ended by ``as_of`` (Hubei's rule).
+    quarter = next((q for q in (3, 2, 1) if _quarter_end(year, q) <= as_of), 0)
+    idle_line = -1
+    gap_lo = gap_n = 0
+    if quarter:
+        idle_line = pick_line(lambda ln: ln.project_code != "")
+        gap_lo = next(i for i, d in enumerate(days) if d.month >= 3 * quarter - 2)
+        gap_n = next((i for i, d in enumerate(days) if d.month > 3 * quarter), n_days) - gap_lo
     approved_idx = days.index(special_day)
 
     con = store.connect(threads)
@@ -415,6 +423,8 @@ def generate(
         "min_idx": [approved_idx if ln.is_special else 0 for ln in lines],
         "first_idx": [min(n_days - 1, approved_idx + 3) if ln.is_special else -1 for ln in lines],
         "rush": [ln.unit_code == rush_unit.code and not ln.is_special for ln in lines],
+        "gap_lo": [gap_lo if i == idle_line else 0 for i in range(len(lines))],
+        "gap_n": [gap_n if i == idle_line else 0 for i in range(len(lines))],
         "payee_kind": kinds,
         "purpose": [
             f"{cls.economic.get(ln.economic_code, '')}支出"
@@ -452,6 +462,8 @@ def generate(
         JOIN wd ON wd.idx = CASE
             WHEN k = 0 AND first_idx >= 0 THEN first_idx
             WHEN rush AND {dec_n} > 0 AND h2 % 100 < 45 THEN {dec_lo} + CAST(h2 // 100 % {max(dec_n, 1)} AS INTEGER)
+            WHEN gap_n > 0 THEN CAST(h2 // 100 % ({n_days} - gap_n) AS INTEGER)
+                + CASE WHEN CAST(h2 // 100 % ({n_days} - gap_n) AS INTEGER) >= gap_lo THEN gap_n ELSE 0 END
             ELSE min_idx + CAST(h2 // 100 % ({n_days} - min_idx) AS INTEGER) END
         LEFT JOIN companies c ON c.idx = CAST(h3 // 7 % 3000 AS INTEGER)
         LEFT JOIN persons p ON p.idx = CAST(h3 // 7 % 3000 AS INTEGER)
@@ -610,6 +622,15 @@ def generate(
     v = pay(ln, next(free_days), Decimal("35000.00"), "本单位", "unit", "提取现金（备用金）")
     injections.append(Injection("cash_withdrawal", f"voucher:{v}", "¥35,000 cash withdrawal", [v]))
 
+    if quarter:
+        injections.append(
+            Injection(
+                "idle_project",
+                f"idle:{lines[idle_line].key}|Q{quarter}",
+                f"project line with no payment in quarter {quarter}",
+            )
+        )
+
     injections.append(
         Injection(
             "special_fund_delay",
@@ -710,6 +731,10 @@ def generate(
                 result.files.append(str(path))
     con.close()
     return result
+
+
+def _quarter_end(year: int, quarter: int) -> dt.date:
+    return dt.date(year, 3 * quarter, 1).replace(day=31 if quarter in (1, 4) else 30)
 
 
 def _same_day(day: dt.date, year: int) -> dt.date:

@@ -1,9 +1,11 @@
 """Import of treasury payment files (CSV or Excel) into the Parquet store.
 
-The bulk path runs in DuckDB: the file is read as text, mapped to our columns, and every check
-is one vectorised query, so every bad row is reported with its line number and reason while a
-large file still goes fast. A file with any bad row imports nothing. Rows whose voucher number is
-already stored are skipped, so re-importing a file or an overlapping file adds nothing twice."""
+The bulk path runs in DuckDB: the CSV is streamed through DuckDB's multi-threaded reader with an
+explicit schema (every column as text), mapped to our columns, checked and typed in one vectorised
+pass that keeps only the typed columns. Only a file with a bad row is read a second time, with line
+numbers, so every bad row is reported with its line and reason. A file with any bad row imports
+nothing. Rows whose voucher number is already stored are skipped (an anti-join against the stored
+voucher indexes), so re-importing a file or an overlapping file adds nothing twice."""
 
 from __future__ import annotations
 
@@ -119,24 +121,30 @@ def is_excel(path: Path) -> bool:
     return path.suffix.lower() in {".xlsx", ".xls", ".xlsm", ".ods"}
 
 
-def _detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) or GB18030, the two encodings finance systems export."""
+def _detect_encoding(path: Path, whole: bool = False) -> str:
+    """UTF-8 (with or without BOM) or GB18030, the two encodings finance systems export. Only the
+    first megabyte is looked at unless ``whole``: DuckDB's reader checks the rest of a UTF-8 file
+    itself, and ``load_raw`` transcodes when it finds GB18030 further down."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     with path.open("rb") as fh:
         try:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 decoder.decode(chunk)
+                if not whole:
+                    return "utf-8"
             decoder.decode(b"", final=True)
             return "utf-8"
         except UnicodeDecodeError:
             return "gb18030"
 
 
-def utf8_csv(path: Path) -> Path:
+def utf8_csv(path: Path, *, force: bool = False) -> Path:
     """DuckDB reads UTF-8 only without an extension; transcode GB18030 files once."""
-    if _detect_encoding(path) == "utf-8":
+    if not force and _detect_encoding(path) == "utf-8":
         return path
     target = path.with_suffix(".utf8.csv")
+    if target.exists() and target.stat().st_mtime >= path.stat().st_mtime:
+        return target
     with (
         path.open("r", encoding="gb18030", newline="") as src,
         target.open("w", encoding="utf-8", newline="") as dst,
@@ -144,6 +152,10 @@ def utf8_csv(path: Path) -> Path:
         for chunk in iter(lambda: src.read(1 << 20), ""):
             dst.write(chunk)
     return target
+
+
+def _not_utf8(exc: Exception) -> bool:
+    return "Invalid unicode" in str(exc) or "not utf-8" in str(exc)
 
 
 def _cell(value: Any) -> str | None:
@@ -215,7 +227,12 @@ def _quote(name: str) -> str:
 
 
 def load_raw(
-    con: duckdb.DuckDBPyConnection, path: Path, mapping: dict[str, str], *, numbered: bool = True
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    mapping: dict[str, str],
+    *,
+    numbered: bool = True,
+    transcode: bool = False,
 ) -> int:
     """Create table ``raw`` (line, our fields as text) from the file. Returns the row count.
     Numbering CSV lines costs a single-threaded pass, so the bulk path reads without numbers and
@@ -241,23 +258,69 @@ def load_raw(
         )
         con.unregister("raw_arrow")
     else:
-        source = utf8_csv(path)
+        source = utf8_csv(path, force=transcode)
+        headers = read_headers(source)
+        # An explicit schema: no sniffing pass, and nothing is typed by guess (we check the text).
+        columns = "{" + ", ".join(f"{_literal(h)}: 'VARCHAR'" for h in _unique(headers)) + "}"
         select = ", ".join(
             f"{_quote(mapping[f.name])} AS {f.name}"
             if mapping.get(f.name)
             else f"CAST(NULL AS VARCHAR) AS {f.name}"
             for f in FIELDS
         )
-        # Line numbers follow the file order (header is line 1); DuckDB keeps insertion order.
-        line = "row_number() OVER () + 1" if numbered else "CAST(NULL AS BIGINT)"
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE raw AS SELECT {line} AS line, {select} "  # noqa: S608
-            "FROM read_csv(?, header = true, all_varchar = true, delim = ',', quote = '\"', "
-            "strict_mode = false, null_padding = true)",
-            [str(source)],
+        con.execute("DROP VIEW IF EXISTS raw")
+        con.execute("DROP TABLE IF EXISTS raw")
+        reader = (
+            f"read_csv('{_escape(str(source))}', header = true, columns = {columns}, auto_detect = false, "
+            "delim = ',', quote = '\"', strict_mode = false, null_padding = true)"
         )
+        if not numbered:
+            # Streamed straight into the check (no copy of the text); the caller counts ``checked``.
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW raw AS SELECT NULL::BIGINT AS line, {select} FROM {reader}"  # noqa: S608
+            )  # noqa: S608
+            return -1
+        # Line numbers follow the file order (header is line 1); DuckDB keeps insertion order.
+        try:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE raw AS SELECT row_number() OVER () + 1 AS line, {select} "  # noqa: S608
+                f"FROM {reader}"
+            )
+        except duckdb.InvalidInputException as exc:
+            if transcode or not _not_utf8(exc):
+                raise
+            return load_raw(con, path, mapping, numbered=True, transcode=True)
     row = store.first_row(con, "SELECT count(*) FROM raw")
     return int(row[0]) if row else 0
+
+
+def _escape(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _literal(text: str) -> str:
+    return "'" + _escape(text) + "'"
+
+
+def _unique(headers: list[str]) -> list[str]:
+    """Header names as DuckDB names them (an empty header becomes column<N>, repeats get _<n>)."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, h in enumerate(headers):
+        name = h or f"column{i}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 0
+        out.append(name)
+    return out
+
+
+def _case_map(expr: str, mapping: dict[str, str]) -> str:
+    """A CASE over a small fixed mapping (cheaper than a join per row); NULL when not listed."""
+    whens = " ".join(f"WHEN {_literal(k)} THEN {_literal(v)}" for k, v in mapping.items())
+    return f"CASE {expr} {whens} END"
 
 
 BAD_ROW = """coalesce(voucher_no, '') = '' OR pay_date IS NULL OR year(pay_date) NOT IN (SELECT y FROM years_ok)
@@ -265,41 +328,54 @@ BAD_ROW = """coalesce(voucher_no, '') = '' OR pay_date IS NULL OR year(pay_date)
     OR coalesce(payee_name, '') = '' OR payee_account_kind IS NULL OR pay_way IS NULL"""
 
 
-def validate(con: duckdb.DuckDBPyConnection, *, unit_codes: dict[str, str]) -> int:
+def validate(con: duckdb.DuckDBPyConnection, *, unit_codes: dict[str, str], detailed: bool = True) -> int:
     """Create ``checked`` (typed rows) from ``raw`` and return the number of bad rows (``explain``
-    lists them). ``unit_codes`` maps both unit codes and unit names to the unit code."""
+    lists them). ``unit_codes`` maps both unit codes and unit names to the unit code. Not
+    ``detailed``: ``checked`` keeps only the typed payment columns and an ``ok`` flag (the bulk
+    path; a non-zero result only says the file must be read again with line numbers)."""
     cls = classification()
     con.register("units_arrow", pa.table({"key": list(unit_codes), "code": list(unit_codes.values())}))
     con.register("fn_arrow", pa.table({"code": cls.function_items}))
     con.register("econ_arrow", pa.table({"code": cls.economic_items}))
-    con.register("kinds_arrow", pa.table({"k": list(ACCOUNT_KINDS), "v": list(ACCOUNT_KINDS.values())}))
-    con.register("ways_arrow", pa.table({"k": list(PAY_WAYS), "v": list(PAY_WAYS.values())}))
     con.register("years_arrow", pa.table({"y": pa.array(list(cls.years), type=pa.int64())}))
     con.execute("CREATE OR REPLACE TEMP TABLE years_ok AS SELECT * FROM years_arrow")
     date_expr = "coalesce(" + ", ".join(f"try_strptime(trim(r.pay_date), '{f}')" for f in DATE_FORMATS) + ")"
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE checked AS
+    full = f"""
         SELECT r.line, trim(r.voucher_no) AS voucher_no, r.pay_date AS pay_date_raw, CAST({date_expr} AS DATE) AS pay_date,
                r.unit_code AS unit_raw, u.code AS unit_code,
                trim(r.function_code) AS function_code, trim(r.economic_code) AS economic_code,
                coalesce(trim(r.project_code), '') AS project_code, trim(r.payee_name) AS payee_name,
                r.payee_account_kind AS kind_raw,
-               CASE WHEN coalesce(trim(r.payee_account_kind), '') = '' THEN 'unit' ELSE k.v END AS payee_account_kind,
+               CASE WHEN coalesce(trim(r.payee_account_kind), '') = '' THEN 'unit' ELSE {_case_map("trim(r.payee_account_kind)", ACCOUNT_KINDS)} END AS payee_account_kind,
                r.amount AS amount_raw,
                TRY_CAST(replace(replace(replace(trim(r.amount), ',', ''), '¥', ''), '￥', '') AS DECIMAL(18,2)) AS amount,
                coalesce(trim(r.purpose), '') AS purpose,
                r.pay_way AS way_raw,
-               CASE WHEN coalesce(trim(r.pay_way), '') = '' THEN 'direct' ELSE w.v END AS pay_way,
+               CASE WHEN coalesce(trim(r.pay_way), '') = '' THEN 'direct' ELSE {_case_map("trim(r.pay_way)", PAY_WAYS)} END AS pay_way,
                coalesce(trim(r.fund_source), '') AS fund_source,
                trim(r.function_code) IN (SELECT code FROM fn_arrow) AS fn_ok,
                trim(r.economic_code) IN (SELECT code FROM econ_arrow) AS econ_ok
         FROM raw r
         LEFT JOIN units_arrow u ON u.key = trim(r.unit_code)
-        LEFT JOIN kinds_arrow k ON k.k = trim(r.payee_account_kind)
-        LEFT JOIN ways_arrow w ON w.k = trim(r.pay_way)
-    """)  # noqa: S608
-    for name in ("units_arrow", "fn_arrow", "econ_arrow", "years_arrow", "kinds_arrow", "ways_arrow"):
+    """  # noqa: S608
+    if detailed:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE checked AS {full}")
+    else:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE checked AS SELECT voucher_no, pay_date, unit_code, function_code, "  # noqa: S608
+            "economic_code, project_code, payee_name, payee_account_kind, amount, purpose, pay_way, fund_source, "
+            f"NOT ({BAD_ROW}) AS ok FROM ({full})"
+        )
+    for name in ("units_arrow", "fn_arrow", "econ_arrow", "years_arrow"):
         con.unregister(name)
+    if not detailed:
+        row = store.first_row(
+            con,
+            "SELECT count(*) FILTER (WHERE NOT ok) "
+            "+ count(voucher_no) FILTER (WHERE voucher_no <> '') "
+            "- count(DISTINCT voucher_no) FILTER (WHERE voucher_no <> '') FROM checked",
+        )
+        return int(row[0]) if row else 0
     con.execute(
         "CREATE OR REPLACE TEMP TABLE dup_vouchers AS SELECT voucher_no, min(line) AS first_line "
         "FROM checked WHERE coalesce(voucher_no, '') <> '' GROUP BY 1 HAVING count(*) > 1"
@@ -369,38 +445,85 @@ def bad_rows(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> list[l
     return [[int(line), reason] for line, reason in con.execute(sql).fetchall()]
 
 
+def check_file(
+    con: duckdb.DuckDBPyConnection, path: Path, mapping: dict[str, str], *, unit_codes: dict[str, str]
+) -> int:
+    """The bulk path: read, type and check the file in one streamed pass into ``checked``. Returns
+    the number of problems (0: ``checked`` is ready to import; else read it again with
+    ``load_raw(numbered=True)``, ``validate`` and ``explain`` to say where)."""
+    load_raw(con, path, mapping, numbered=False)
+    try:
+        return validate(con, unit_codes=unit_codes, detailed=False)
+    except duckdb.InvalidInputException as exc:
+        if is_excel(path) or not _not_utf8(exc):
+            raise
+    # GB18030 beyond the first megabyte
+    load_raw(con, path, mapping, numbered=False, transcode=True)
+    return validate(con, unit_codes=unit_codes, detailed=False)
+
+
+def checked_count(con: duckdb.DuckDBPyConnection) -> int:
+    row = store.first_row(con, "SELECT count(*) FROM checked")
+    return int(row[0]) if row else 0
+
+
 def new_rows(
     con: duckdb.DuckDBPyConnection, *, congress_id: int, import_id: int
 ) -> tuple[int, int, list[int]]:
-    """Create ``fresh``: checked rows whose voucher is not yet stored. Returns (fresh, skipped, years)."""
-    existing = store.payments_source(congress_id)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE fresh AS
-        SELECT voucher_no, pay_date, unit_code, function_code, economic_code, project_code, payee_name,
-               payee_account_kind, amount, purpose, pay_way, fund_source, CAST({int(import_id)} AS BIGINT) AS import_id
-        FROM checked c
-        WHERE NOT EXISTS (SELECT 1 FROM {existing} e WHERE e.voucher_no = c.voucher_no)
-    """)  # noqa: S608
-    fresh = store.first_row(con, "SELECT count(*) FROM fresh")
-    total = store.first_row(con, "SELECT count(*) FROM checked")
+    """Create ``fresh``: checked rows whose voucher is not yet stored. Returns (fresh, skipped, years).
+    Only the sorted voucher indexes are read (one narrow column; DuckDB pushes the new vouchers'
+    min/max into their scan, skipping row groups of other voucher ranges), and when no voucher is
+    stored yet ``fresh`` is a view of ``checked`` rather than a copy."""
+    columns = (
+        "voucher_no, pay_date, unit_code, function_code, economic_code, project_code, payee_name, "
+        f"payee_account_kind, amount, purpose, pay_way, fund_source, CAST({int(import_id)} AS BIGINT) AS import_id"
+    )
+    existing = store.voucher_source(congress_id)
+    stored = 0
+    if existing is not None:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE stored_vouchers AS "  # noqa: S608
+            f"SELECT DISTINCT e.voucher_no FROM {existing} e SEMI JOIN checked c ON e.voucher_no = c.voucher_no"
+        )
+        row = store.first_row(con, "SELECT count(*) FROM stored_vouchers")
+        stored = int(row[0]) if row else 0
+    if stored:
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW fresh AS SELECT {columns} FROM checked c "  # noqa: S608
+            "ANTI JOIN stored_vouchers s ON s.voucher_no = c.voucher_no"
+        )
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW fresh AS SELECT {columns} FROM checked")  # noqa: S608
+    total = checked_count(con)
     years = [
-        int(y) for (y,) in con.execute("SELECT DISTINCT year(pay_date) FROM fresh ORDER BY 1").fetchall()
+        int(y) for (y,) in con.execute("SELECT DISTINCT year(pay_date) FROM checked ORDER BY 1").fetchall()
     ]
-    n_fresh = int(fresh[0]) if fresh else 0
-    return n_fresh, (int(total[0]) if total else 0) - n_fresh, years
+    n_fresh = total - stored
+    if n_fresh == 0:
+        years = []
+    return n_fresh, stored, years
 
 
 def write_fresh(
-    con: duckdb.DuckDBPyConnection, *, congress_id: int, import_id: int, years: list[int]
+    con: duckdb.DuckDBPyConnection,
+    *,
+    congress_id: int,
+    import_id: int,
+    years: list[int],
+    direct: bool = False,
 ) -> list[Path]:
+    """Write ``fresh`` per year. ``direct``: nothing was skipped, so ``fresh`` is a plain view of
+    the materialised ``checked`` and needs no copy of its own before the sorted write."""
     written = []
     for year in years:
+        where = "true" if len(years) == 1 else f"year(pay_date) = {int(year)}"
         path = store.write_partition(
             con,
-            f"SELECT * FROM fresh WHERE year(pay_date) = {int(year)}",  # noqa: S608
+            f"SELECT * FROM fresh WHERE {where}",  # noqa: S608
             congress_id=congress_id,
             year=year,
             tag=f"import-{import_id}",
+            materialize=not direct,
         )
         if path is not None:
             written.append(path)

@@ -118,24 +118,23 @@ def drilldown(
     """Budget, adjusted budget and paid at one level of budget → unit → function → economic →
     project, within the filters of the levels above and the date range."""
     column = LEVEL_COLUMN[level]
-    start = date_from or dt.date(year, 1, 1)
-    end = date_to or dt.date(year, 12, 31)
     where, params = _filters_sql(filters)
     con = store.connect()
     try:
         con.register("lines_arrow", services.lines_for_rules(congress, year))
+        # levels above the payments read the monthly aggregate (exact for any date range)
+        facts = store.facts_source(con, congress.pk, year, start=date_from, end=date_to)
         rows = con.execute(
             f"""
             WITH l AS (SELECT {column} AS k, sum(initial) AS budget, sum(adjusted) AS adjusted
                        FROM lines_arrow WHERE {where} GROUP BY 1),
-                 p AS (SELECT {column} AS k, sum(amount) AS paid, count(*) AS n
-                       FROM {store.payments_source(congress.pk, [year])}
-                       WHERE {where} AND pay_date BETWEEN ? AND ? GROUP BY 1)
+                 p AS (SELECT {column} AS k, sum(amount) AS paid, sum(n) AS n
+                       FROM {facts} WHERE {where} GROUP BY 1)
             SELECT coalesce(l.k, p.k) AS k, coalesce(l.budget, 0), coalesce(l.adjusted, 0), coalesce(p.paid, 0),
                    coalesce(p.n, 0)
             FROM l FULL OUTER JOIN p ON l.k = p.k ORDER BY 1
         """,  # noqa: S608
-            [*params, *params, start, end],
+            [*params, *params],
         ).fetchall()  # noqa: S608
         names: dict[str, str] = {}
         if level == "project":
@@ -218,24 +217,32 @@ def _payment_where(filters: dict[str, str]) -> tuple[str, list[Any]]:
     return (" AND ".join(clauses) or "true"), params
 
 
+# The order of the payment files (store.SORT_ORDER) with the newest first inside a unit: the first
+# page and every next one read only the row groups of the units they reach (min/max statistics).
+PAYMENT_ORDER = "unit_code, pay_date DESC, voucher_no DESC"
+
+
 def payment_search(
     *, congress: Congress, year: int, filters: dict[str, str], after: str = "", limit: int = 50
 ) -> tuple[list[dict[str, Any]], str]:
-    """One page of payments, newest first, continuing after the cursor ``date|voucher`` (keyset
-    pagination: no OFFSET and no full count). Returns the rows and the next cursor ('' at the end)."""
+    """One page of payments by unit, newest first within a unit, continuing after the cursor
+    ``unit|date|voucher`` (keyset pagination: no OFFSET and no full count). Returns the rows and the
+    next cursor ('' at the end)."""
     where, params = _payment_where(filters)
-    if after and "|" in after:
-        day, voucher = after.split("|", 1)
+    parts = after.split("|", 2)
+    if len(parts) == 3:
+        unit, day, voucher = parts
         try:
-            params += [dt.date.fromisoformat(day), voucher]
-            where += " AND (pay_date, voucher_no) < (?, ?)"
+            params += [unit, unit, dt.date.fromisoformat(day), voucher]
+            # the first conjunct alone is pushed into the scan and skips the units already shown
+            where += " AND unit_code >= ? AND (unit_code > ? OR (pay_date, voucher_no) < (?, ?))"
         except ValueError:
             pass
     con = store.connect()
     try:
         cursor = con.execute(
             f"SELECT * FROM {store.payments_source(congress.pk, [year])} WHERE {where} "  # noqa: S608
-            f"ORDER BY pay_date DESC, voucher_no DESC LIMIT {int(limit) + 1}",
+            f"ORDER BY {PAYMENT_ORDER} LIMIT {int(limit) + 1}",
             params,
         )
         names = [d[0] for d in cursor.description]
@@ -244,7 +251,10 @@ def payment_search(
         con.close()
     more = len(rows) > limit
     rows = rows[:limit]
-    cursor_next = f"{rows[-1]['pay_date'].isoformat()}|{rows[-1]['voucher_no']}" if more and rows else ""
+    last = rows[-1] if rows else None
+    cursor_next = (
+        f"{last['unit_code']}|{last['pay_date'].isoformat()}|{last['voucher_no']}" if more and last else ""
+    )
     return rows, cursor_next
 
 
@@ -256,7 +266,7 @@ def payment_export_rows(
     cursor = con.execute(
         f"SELECT voucher_no, pay_date, unit_code, function_code, economic_code, project_code, payee_name, "  # noqa: S608
         f"payee_account_kind, amount, purpose, pay_way, fund_source FROM {store.payments_source(congress.pk, [year])} "
-        f"WHERE {where} ORDER BY pay_date DESC, voucher_no DESC LIMIT {int(cap)}",
+        f"WHERE {where} ORDER BY {PAYMENT_ORDER} LIMIT {int(cap)}",
         params,
     )
     try:
@@ -283,33 +293,39 @@ def payments_by_vouchers(*, congress: Congress, vouchers: list[str]) -> list[dic
 
 
 def dashboard(*, congress: Congress, year: int, as_of: dt.date | None = None) -> dict[str, Any]:
-    """Figures of the dashboard and the deputies' page in a few DuckDB queries."""
+    """Figures of the dashboard and the deputies' page in a few DuckDB queries over the monthly
+    aggregates. Payments count up to ``as_of`` when it is given (the monthly report), else the
+    whole year (the store holds no payment after today)."""
+    explicit_as_of = as_of is not None
     as_of = as_of or services.default_as_of(year)
     units = dict(BudgetUnit.objects.filter(congress=congress).values_list("code", "name"))
     cls = classification()
     con = store.connect()
     try:
         con.register("lines_arrow", services.lines_for_rules(congress, year))
-        src = store.payments_source(congress.pk, [year])
-        prev = store.payments_source(congress.pk, [year - 1])
+        # Everything from the aggregates (tens of thousands of rows, not millions of payments).
+        end = as_of if explicit_as_of else None
+        src = store.facts_source(con, congress.pk, year, end=end)
+        payee_src = store.facts_source(con, congress.pk, year, kind="payees", end=end)
+        prev = store.facts_source(con, congress.pk, year - 1)
         totals = store.first_row(
             con,
             f"SELECT (SELECT coalesce(sum(initial), 0) FROM lines_arrow), "  # noqa: S608
             f"(SELECT coalesce(sum(adjusted), 0) FROM lines_arrow), "
-            f"(SELECT coalesce(sum(amount), 0) FROM {src}), (SELECT count(*) FROM {src})",
+            f"(SELECT coalesce(sum(amount), 0) FROM {src}), (SELECT coalesce(sum(n), 0) FROM {src})",
         ) or (0, 0, 0, 0)
         by_unit = con.execute(f"""
             WITH l AS (SELECT unit_code, sum(adjusted) AS adjusted FROM lines_arrow GROUP BY 1),
                  p AS (SELECT unit_code, sum(amount) AS paid FROM {src} GROUP BY 1)
             SELECT coalesce(l.unit_code, p.unit_code), coalesce(adjusted, 0), coalesce(paid, 0)
-            FROM l FULL OUTER JOIN p ON l.unit_code = p.unit_code ORDER BY 2 DESC""").fetchall()  # noqa: S608
+            FROM l FULL OUTER JOIN p ON l.unit_code = p.unit_code ORDER BY 2 DESC, 1""").fetchall()  # noqa: S608
         by_function = con.execute(f"""
             WITH l AS (SELECT substr(function_code, 1, 3) AS k, sum(adjusted) AS adjusted FROM lines_arrow GROUP BY 1),
                  p AS (SELECT substr(function_code, 1, 3) AS k, sum(amount) AS paid FROM {src} GROUP BY 1)
             SELECT coalesce(l.k, p.k), coalesce(adjusted, 0), coalesce(paid, 0)
-            FROM l FULL OUTER JOIN p ON l.k = p.k ORDER BY 2 DESC""").fetchall()  # noqa: S608
+            FROM l FULL OUTER JOIN p ON l.k = p.k ORDER BY 2 DESC, 1""").fetchall()  # noqa: S608
         monthly = con.execute(
-            f"SELECT month(pay_date), sum(amount) FROM {src} GROUP BY 1 ORDER BY 1"  # noqa: S608
+            f"SELECT month, sum(amount) FROM {src} GROUP BY 1 ORDER BY 1"  # noqa: S608
         ).fetchall()  # noqa: S608
         tpe = cls.three_public_codes
         three_public = con.execute(
@@ -317,12 +333,12 @@ def dashboard(*, congress: Congress, year: int, as_of: dt.date | None = None) ->
             WITH c AS (SELECT unit_code, sum(amount) AS paid FROM {src} WHERE economic_code IN (SELECT unnest(?)) GROUP BY 1),
                  p AS (SELECT unit_code, sum(amount) AS paid FROM {prev} WHERE economic_code IN (SELECT unnest(?)) GROUP BY 1)
             SELECT coalesce(c.unit_code, p.unit_code), coalesce(p.paid, 0), coalesce(c.paid, 0)
-            FROM c FULL OUTER JOIN p ON c.unit_code = p.unit_code ORDER BY 3 DESC LIMIT 15""",  # noqa: S608
+            FROM c FULL OUTER JOIN p ON c.unit_code = p.unit_code ORDER BY 3 DESC, 1 LIMIT 15""",  # noqa: S608
             [tpe, tpe],
         ).fetchall()  # noqa: S608
         payees = con.execute(
-            f"SELECT payee_name, sum(amount) AS s, count(*) FROM {src} "  # noqa: S608
-            "GROUP BY 1 ORDER BY 2 DESC LIMIT 10"
+            f"SELECT payee_name, sum(amount) AS s, sum(n) FROM {payee_src} "  # noqa: S608
+            "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10"
         ).fetchall()
     finally:
         con.close()

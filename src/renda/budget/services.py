@@ -342,16 +342,18 @@ def payment_import_run(*, import_id: int) -> PaymentImport:
     years: list[int] = []
     try:
         path = Path(pi.stored_path)
-        rows = importer.load_raw(con, path, pi.mapping, numbered=False)
-        _progress(pi, rows_total=rows, phase="checking", progress=30)
-        if rows == 0:
-            _import_fail(pi, _("The file has no data rows."), [], 0)
-            return pi
+        _progress(pi, phase="checking", progress=20)
         unit_codes: dict[str, str] = {}
         for code, name in BudgetUnit.objects.filter(congress=congress).values_list("code", "name"):
             unit_codes.setdefault(name, code)
             unit_codes[code] = code
-        error_count = importer.validate(con, unit_codes=unit_codes)
+        # read, type and check in one streamed pass
+        error_count = importer.check_file(con, path, pi.mapping, unit_codes=unit_codes)
+        rows = importer.checked_count(con)
+        _progress(pi, rows_total=rows, progress=40)
+        if rows == 0:
+            _import_fail(pi, _("The file has no data rows."), [], 0)
+            return pi
         if error_count:
             # read again with line numbers, to say where each bad row is
             importer.load_raw(con, path, pi.mapping, numbered=True)
@@ -373,7 +375,9 @@ def payment_import_run(*, import_id: int) -> PaymentImport:
             # One writer per congress at a time, so two overlapping files never both add a voucher.
             holder, _created = PaymentStore.objects.select_for_update().get_or_create(congress=congress)
             fresh, skipped, years = importer.new_rows(con, congress_id=congress.pk, import_id=pi.pk)
-            importer.write_fresh(con, congress_id=congress.pk, import_id=pi.pk, years=years)
+            importer.write_fresh(
+                con, congress_id=congress.pk, import_id=pi.pk, years=years, direct=skipped == 0
+            )
             holder.payment_count += fresh
             holder.save(update_fields=["payment_count", "updated_at"])
             locked = PaymentImport.objects.select_for_update().get(pk=pi.pk)
@@ -430,23 +434,38 @@ def rule_values(congress: Congress) -> tuple[dict[str, dict[str, Any]], dict[str
 
 def lines_for_rules(congress: Congress, year: int) -> Any:
     cls = classification()
-    rows = BudgetLine.objects.filter(congress=congress, year=year).select_related("unit").order_by("pk")
+    rows = (
+        BudgetLine.objects.filter(congress=congress, year=year)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "unit__code",
+            "unit__name",
+            "function_code",
+            "economic_code",
+            "project_code",
+            "adjusted_amount",
+            "is_special_fund",
+            "approved_on",
+            "initial_amount",
+            "project_name",
+        )
+    )  # plain tuples: pages build this table on every request
     return engine.lines_table(
         (
-            ln.pk,
-            ln.unit.code,
-            ln.function_code,
-            ln.economic_code,
-            ln.project_code,
-            ln.adjusted_amount,
-            ln.is_special_fund,
-            ln.approved_on,
-            f"{ln.unit.name} {cls.economic.get(ln.economic_code, ln.economic_code)}"
-            f"{' ' + ln.project_name if ln.project_name else ''}",
-            ln.initial_amount,
-            ln.project_name,
+            pk,
+            unit_code,
+            fn,
+            econ,
+            project,
+            adjusted,
+            special,
+            approved_on,
+            f"{unit_name} {cls.economic.get(econ, econ)}{' ' + project_name if project_name else ''}",
+            initial,
+            project_name,
         )
-        for ln in rows
+        for pk, unit_code, unit_name, fn, econ, project, adjusted, special, approved_on, initial, project_name in rows
     )
 
 
