@@ -1,4 +1,4 @@
-"""Pages, refusals, the other township, query counts, reminders, import and the demo loader."""
+"""Pages, refusals, the other township, query counts, reminders and import."""
 
 import datetime as dt
 import io
@@ -251,12 +251,3 @@ def test_similar_search_and_unit_proposal(world):
     s = submitted(world, title="关于校车安全管理的建议", text="建议加强农村学校校车安全管理，增加校车数量。")
     proposals = suggest_lead_units(suggestion=s)
     assert proposals[0][0] == school.lead_unit and 0 < proposals[0][1] <= 1
-
-
-@pytest.mark.django_db
-def test_demo_loader_builds_every_state(world):
-    from renda.suggestions.demo_data import build
-
-    build(DemoContext(county=world.county, townships=[world.township], term=world.term, users=world.users))
-    states = set(Suggestion.objects.values_list("status", flat=True))
-    assert {"submitted", "reviewed", "assigned", "replied", "rehandling", "closed"} <= states
