@@ -5,6 +5,8 @@ year's metrics are one aggregate query."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -12,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from renda.core.models import Congress
 from renda.org.models import HandlingUnit, Person, Term
+
+if TYPE_CHECKING:
+    from renda.suggestions.due import DueState
 
 
 class Kind(models.TextChoices):
@@ -137,6 +142,13 @@ class Suggestion(models.Model):
         return self.title
 
     @property
+    def due_state(self) -> DueState:
+        """The reply deadline as a row shows it (days left while open; on time or late once met)."""
+        from renda.suggestions.due import suggestion_state
+
+        return suggestion_state(self)
+
+    @property
     def code(self) -> str:
         """第2026-12号 style label; empty until submitted."""
         if self.number is None:
@@ -236,6 +248,12 @@ class Deadline(models.Model):
     @property
     def is_open(self) -> bool:
         return self.met_on is None and not self.cancelled
+
+    @property
+    def state(self) -> DueState:
+        from renda.suggestions.due import deadline_state
+
+        return deadline_state(self)
 
 
 class ReturnStatus(models.TextChoices):

@@ -15,6 +15,7 @@ import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.utils import timezone
 
@@ -357,9 +358,7 @@ class SessionBuilder:
             self.add(
                 item.submit_day,
                 1,
-                lambda p=person: services.cosign_respond(
-                    actor=self.user_of(p), suggestion=self.s(item), accept=p.pk not in item.declines
-                ),
+                partial(self.cosign, item, person),
             )
         if item.review_day is None:
             return
@@ -448,7 +447,7 @@ class SessionBuilder:
         for co in item.co:
             opinion_day = assigned + dt.timedelta(days=rng.randint(8, 28))
             if (reply is None or opinion_day < reply) and opinion_day <= t and rng.random() < 0.85:
-                self.add(opinion_day, 6, lambda co=co: self.opinion(item, co))
+                self.add(opinion_day, 6, partial(self.opinion, item, co))
         contact: dt.date | None = None
         if reply is not None:
             contact = max(assigned + dt.timedelta(days=1), reply - dt.timedelta(days=rng.randint(3, 12)))
@@ -508,14 +507,20 @@ class SessionBuilder:
             self.add(
                 day + dt.timedelta(days=12 + 25 * k),
                 11,
-                lambda a=author, x=text: services.supervision_note_add(
-                    actor=a, suggestion=self.s(item), text=x
-                ),
+                partial(self.note, item, author, text),
             )
 
     # --- one action each -------------------------------------------------------------------------
     def active(self, item: Item, unit: HandlingUnit) -> Assignment:
         return Assignment.objects.get(suggestion=self.s(item), unit=unit, is_active=True)
+
+    def cosign(self, item: Item, person: Person) -> None:
+        services.cosign_respond(
+            actor=self.user_of(person), suggestion=self.s(item), accept=person.pk not in item.declines
+        )
+
+    def note(self, item: Item, author: User, text: str) -> None:
+        services.supervision_note_add(actor=author, suggestion=self.s(item), text=text)
 
     def release_ask(self, item: Item) -> None:
         unit = self.lead(item)
