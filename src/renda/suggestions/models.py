@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from renda.core.models import Congress
 from renda.org.models import HandlingUnit, Person, Term
@@ -50,7 +51,7 @@ class Status(models.TextChoices):
     ASSIGNED = "assigned", _("being handled")
     REPLIED = "replied", _("awaiting rating")
     REHANDLING = "rehandling", _("being re-handled")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("suggestion status", "closed")
 
 
 OPEN_STATUSES = (Status.ASSIGNED, Status.REHANDLING)

@@ -68,7 +68,7 @@ def my_suggestions(*, user: User) -> QuerySet[Suggestion]:
     person = deputy_person_id(user)
     if person is None:
         return Suggestion.objects.none()
-    return (
+    return with_due_state(
         Suggestion.objects.filter(Q(submitter_id=person) | Q(cosigners__person_id=person))
         .distinct()
         .select_related(*BASE_RELATED)

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from renda.core.lists import Action, Column, Filter, ListPage
 from renda.core.scope import visible_congresses
@@ -62,7 +63,7 @@ class SuggestionListPage(ListPage):
         Action(_("Enter for a deputy"), "suggestions:new", "suggestions.submit", "plus-lg"),
     )
     columns = (
-        Column(_("Number"), "code", link=_detail),
+        Column(pgettext_lazy("suggestion", "Number"), "code", link=_detail),
         Column(_("Kind"), "get_kind_display"),
         Column(_("Title"), "title", link=_detail),
         Column(_("Lead deputy"), "submitter.name"),
@@ -99,7 +100,9 @@ class InboxPage(ListPage):
     export_name = "unit-inbox"
     empty_hint = _("Nothing to handle. Suggestions assigned to your unit will appear here.")
     columns = (
-        Column(_("Number"), "suggestion.code", link=lambda a: _detail(a.suggestion)),
+        Column(
+            pgettext_lazy("suggestion", "Number"), "suggestion.code", link=lambda a: _detail(a.suggestion)
+        ),
         Column(_("Title"), "suggestion.title", link=lambda a: _detail(a.suggestion)),
         Column(_("Lead deputy"), "suggestion.submitter.name"),
         Column(_("Unit"), "unit.organ.name"),
@@ -131,12 +134,14 @@ class OverduePage(ListPage):
     export_name = "overdue"
     empty_hint = _("Nothing is overdue.")
     columns = (
-        Column(_("Number"), "suggestion.code", link=lambda d: _detail(d.suggestion)),
+        Column(
+            pgettext_lazy("suggestion", "Number"), "suggestion.code", link=lambda d: _detail(d.suggestion)
+        ),
         Column(_("Title"), "suggestion.title", link=lambda d: _detail(d.suggestion)),
         Column(_("Unit"), "assignment.unit.organ.name"),
         Column(_("Deadline"), "get_kind_display"),
         DueColumn(_("Due"), "due_date"),
-        Column(_("Rule"), "rule"),
+        Column(pgettext_lazy("deadline", "Rule"), "rule"),
         Column(_("Source"), "source"),
     )
     filters = (
