@@ -1,4 +1,4 @@
-"""Pages, refusals, the other township, query counts, reminders, import and the demo loader."""
+"""Pages, refusals, the other township, query counts, reminders and import."""
 
 import datetime as dt
 import io
@@ -7,9 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 
-from renda.core.demo import DemoContext
 from renda.core.models import Notification
-from renda.suggestions import services
+from renda.suggestions import selectors, services
 from renda.suggestions.models import Deadline, Status, Suggestion
 from renda.suggestions.reminders import deadline_reminders_send
 from tests.factories.suggestions import assigned, clerk_of, replied, submitted
@@ -254,9 +253,35 @@ def test_similar_search_and_unit_proposal(world):
 
 
 @pytest.mark.django_db
-def test_demo_loader_builds_every_state(world):
-    from renda.suggestions.demo_data import build
-
-    build(DemoContext(county=world.county, townships=[world.township], term=world.term, users=world.users))
-    states = set(Suggestion.objects.values_list("status", flat=True))
-    assert {"submitted", "reviewed", "assigned", "replied", "rehandling", "closed"} <= states
+def test_met_deadlines_show_done_and_timing_not_days_left(world, client_for):
+    clerk = clerk_of(world, world.units[0])
+    with at("2026-01-05"):
+        late = assigned(world, title="关于修复青山镇水渠的建议")
+    with at("2026-04-10"):  # due 2026年4月5日: five days late
+        services.contact_record_add(
+            actor=clerk,
+            suggestion=late,
+            unit=world.units[0],
+            contacted_on=dt.date(2026, 4, 8),
+            way="phone",
+            deputy_view="同意",
+        )
+        services.reply_submit(
+            actor=clerk, suggestion=late, unit=world.units[0], category="B", text="已列入计划。", signer="王"
+        )
+    with at("2026-04-12"):
+        services.feedback_submit(actor=world.users["deputy"], suggestion=late, rating="satisfied")
+    with at("2026-04-20"):
+        on_time = replied(world, title="关于增设青山镇路灯的建议")
+        still_open = assigned(world, title="关于新建青山镇幼儿园的建议")
+        rows = {s.pk: str(s.due_state) for s in selectors.with_due_state(Suggestion.objects.all())}
+        assert rows[late.pk] == "已办结 · 逾期 5 天"
+        assert rows[on_time.pk] == "已答复 · 按期"
+        assert rows[still_open.pk] == "2026年7月20日 · 还剩 91 天"
+        page = client_for("staff").get("/suggestions/").content.decode()
+        assert "已办结 · 逾期 5 天" in page and "已答复 · 按期" in page
+        assert page.count("还剩") == 1  # only the open one
+        detail = client_for("staff").get(f"/suggestions/{late.pk}/").content.decode()
+        assert "已答复 · 逾期 5 天" in detail and "还剩" not in detail
+        inbox = client_for("unit_clerk").get("/suggestions/inbox/").content.decode()
+        assert "已答复 · 按期" in inbox

@@ -5,13 +5,19 @@ year's metrics are one aggregate query."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from renda.core.models import Congress
 from renda.org.models import HandlingUnit, Person, Term
+
+if TYPE_CHECKING:
+    from renda.suggestions.due import DueState
 
 
 class Kind(models.TextChoices):
@@ -45,7 +51,7 @@ class Status(models.TextChoices):
     ASSIGNED = "assigned", _("being handled")
     REPLIED = "replied", _("awaiting rating")
     REHANDLING = "rehandling", _("being re-handled")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("suggestion status", "closed")
 
 
 OPEN_STATUSES = (Status.ASSIGNED, Status.REHANDLING)
@@ -135,6 +141,13 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def due_state(self) -> DueState:
+        """The reply deadline as a row shows it (days left while open; on time or late once met)."""
+        from renda.suggestions.due import suggestion_state
+
+        return suggestion_state(self)
 
     @property
     def code(self) -> str:
@@ -236,6 +249,12 @@ class Deadline(models.Model):
     @property
     def is_open(self) -> bool:
         return self.met_on is None and not self.cancelled
+
+    @property
+    def state(self) -> DueState:
+        from renda.suggestions.due import deadline_state
+
+        return deadline_state(self)
 
 
 class ReturnStatus(models.TextChoices):

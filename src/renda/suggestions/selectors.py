@@ -36,6 +36,26 @@ def suggestion_list(*, user: User) -> QuerySet[Suggestion]:
     return Suggestion.objects.filter(congress_id__in=visible_congress_ids(user)).select_related(*BASE_RELATED)
 
 
+def with_due_state(qs: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
+    """Adds what ``Suggestion.due_state`` reads: the open reply or re-handling deadline and the
+    latest reply with its due date (two subqueries, not a query per row)."""
+    latest = Reply.objects.filter(suggestion=OuterRef("pk")).order_by("-round")
+    return qs.annotate(
+        open_due=Subquery(
+            Deadline.objects.filter(
+                suggestion=OuterRef("pk"),
+                met_on__isnull=True,
+                cancelled=False,
+                kind__in=[DeadlineKind.REPLY, DeadlineKind.REHANDLE],
+            )
+            .order_by("-pk")
+            .values("due_date")[:1]
+        ),
+        last_replied_on=Subquery(latest.values("replied_on")[:1]),
+        last_reply_due=Subquery(latest.values("due_date")[:1]),
+    )
+
+
 def review_queue(*, user: User) -> QuerySet[Suggestion]:
     return (
         suggestion_list(user=user)
@@ -48,7 +68,7 @@ def my_suggestions(*, user: User) -> QuerySet[Suggestion]:
     person = deputy_person_id(user)
     if person is None:
         return Suggestion.objects.none()
-    return (
+    return with_due_state(
         Suggestion.objects.filter(Q(submitter_id=person) | Q(cosigners__person_id=person))
         .distinct()
         .select_related(*BASE_RELATED)
@@ -97,7 +117,19 @@ def unit_inbox(*, user: User) -> QuerySet[Assignment]:
             suggestion__status__in=[Status.ASSIGNED, Status.REHANDLING, Status.REPLIED],
         )
         .select_related("suggestion__submitter", "suggestion__congress", "unit__organ")
-        .annotate(current_due=_open_due())
+        .annotate(
+            current_due=_open_due(),
+            last_replied_on=Subquery(
+                Reply.objects.filter(suggestion=OuterRef("suggestion"))
+                .order_by("-round")
+                .values("replied_on")[:1]
+            ),
+            last_reply_due=Subquery(
+                Reply.objects.filter(suggestion=OuterRef("suggestion"))
+                .order_by("-round")
+                .values("due_date")[:1]
+            ),
+        )
         .order_by("current_due", "pk")
     )
 
@@ -218,9 +250,11 @@ def round_detail(*, rnd: SupervisionRound) -> list[dict[str, Any]]:
     """Each visited unit with its open suggestions (one query for the visits, one for the counts)."""
     visits = list(rnd.visits.select_related("unit__organ"))
     open_by_unit: dict[int, list[Suggestion]] = {}
-    for s in Suggestion.objects.filter(
-        lead_unit_id__in=[v.unit_id for v in visits], status__in=[Status.ASSIGNED, Status.REHANDLING]
-    ).order_by("reply_due"):
+    for s in with_due_state(
+        Suggestion.objects.filter(
+            lead_unit_id__in=[v.unit_id for v in visits], status__in=[Status.ASSIGNED, Status.REHANDLING]
+        )
+    ).order_by("open_due", "pk"):
         open_by_unit.setdefault(s.lead_unit_id or 0, []).append(s)
     return [{"visit": v, "open": open_by_unit.get(v.unit_id, [])} for v in visits]
 

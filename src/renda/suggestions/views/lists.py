@@ -9,32 +9,30 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from renda.core.lists import Action, Column, Filter, ListPage
 from renda.core.scope import visible_congresses
-from renda.core.templatetags.renda import cn_date, days_left
 from renda.suggestions import selectors
+from renda.suggestions.due import DueState, assignment_state
 from renda.suggestions.models import Assignment, Deadline, Field, Kind, Status, Suggestion, SupervisionRound
 
 
 @dataclass(frozen=True)
 class DueColumn(Column):
-    """A due date with days left; overdue in red (the export gets the plain date)."""
+    """A due date as ``DueState`` shows it: days left while open (overdue in red), done on time or
+    late once met. The export gets the plain date."""
+
+    def state(self, row: Any) -> DueState:
+        value = super().raw(row)
+        return value if isinstance(value, DueState) else DueState(value)
+
+    def raw(self, row: Any) -> Any:
+        return self.state(row).due
 
     def display(self, row: Any) -> Any:
-        value = self.raw(row)
-        if value is None:
-            return ""
-        css = "text-danger fw-bold" if value < timezone.localdate() else "text-body"
-        return format_html(
-            '<span class="{}" data-due="{}">{} · {}</span>',
-            css,
-            value.isoformat(),
-            cn_date(value),
-            days_left(value),
-        )
+        return self.state(row).html()
 
 
 def _detail(s: Suggestion) -> str:
@@ -65,14 +63,14 @@ class SuggestionListPage(ListPage):
         Action(_("Enter for a deputy"), "suggestions:new", "suggestions.submit", "plus-lg"),
     )
     columns = (
-        Column(_("Number"), "code", link=_detail),
+        Column(pgettext_lazy("suggestion", "Number"), "code", link=_detail),
         Column(_("Kind"), "get_kind_display"),
         Column(_("Title"), "title", link=_detail),
         Column(_("Lead deputy"), "submitter.name"),
         Column(_("Field"), "get_field_display"),
         Column(_("Status"), "get_status_display"),
         Column(_("Lead unit"), "lead_unit.organ.name"),
-        DueColumn(_("Reply due"), "reply_due"),
+        DueColumn(_("Reply due"), "due_state"),
         Column(_("Reply class"), "category"),
         Column(_("Rating"), "get_rating_display"),
         Column(_("Congress"), "congress.name"),
@@ -93,7 +91,7 @@ class SuggestionListPage(ListPage):
     )
 
     def queryset(self) -> QuerySet[Suggestion]:
-        return selectors.suggestion_list(user=self.request.user)  # type: ignore[arg-type]
+        return selectors.with_due_state(selectors.suggestion_list(user=self.request.user))  # type: ignore[arg-type]
 
 
 class InboxPage(ListPage):
@@ -102,13 +100,15 @@ class InboxPage(ListPage):
     export_name = "unit-inbox"
     empty_hint = _("Nothing to handle. Suggestions assigned to your unit will appear here.")
     columns = (
-        Column(_("Number"), "suggestion.code", link=lambda a: _detail(a.suggestion)),
+        Column(
+            pgettext_lazy("suggestion", "Number"), "suggestion.code", link=lambda a: _detail(a.suggestion)
+        ),
         Column(_("Title"), "suggestion.title", link=lambda a: _detail(a.suggestion)),
         Column(_("Lead deputy"), "suggestion.submitter.name"),
         Column(_("Unit"), "unit.organ.name"),
         Column(_("Role"), "get_role_display"),
         Column(_("Status"), "suggestion.get_status_display"),
-        DueColumn(_("Due"), "current_due"),
+        DueColumn(_("Due"), assignment_state),
     )
     filters = (
         Filter(
@@ -134,12 +134,14 @@ class OverduePage(ListPage):
     export_name = "overdue"
     empty_hint = _("Nothing is overdue.")
     columns = (
-        Column(_("Number"), "suggestion.code", link=lambda d: _detail(d.suggestion)),
+        Column(
+            pgettext_lazy("suggestion", "Number"), "suggestion.code", link=lambda d: _detail(d.suggestion)
+        ),
         Column(_("Title"), "suggestion.title", link=lambda d: _detail(d.suggestion)),
         Column(_("Unit"), "assignment.unit.organ.name"),
         Column(_("Deadline"), "get_kind_display"),
         DueColumn(_("Due"), "due_date"),
-        Column(_("Rule"), "rule"),
+        Column(pgettext_lazy("deadline", "Rule"), "rule"),
         Column(_("Source"), "source"),
     )
     filters = (
