@@ -109,6 +109,7 @@ def asgi_server(transactional_db: None) -> Iterator[str]:
     import uvicorn
 
     from renda.asgi import application
+    from renda.meetings.consumers import close_pool_connections
 
     port = _free_port()
     config = uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
@@ -123,3 +124,4 @@ def asgi_server(transactional_db: None) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+    close_pool_connections()

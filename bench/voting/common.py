@@ -4,6 +4,7 @@ every member and an API token for staff; and the ASGI server as a subprocess."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import socket
@@ -67,8 +68,12 @@ def migrate(env: dict[str, str]) -> None:
     )
 
 
-def start_server(env: dict[str, str], port: int, workers: int = 1) -> subprocess.Popen[bytes]:
+def start_server(
+    env: dict[str, str], port: int, workers: int = 1, prefix: list[str] | None = None
+) -> subprocess.Popen[bytes]:
+    """uvicorn as ``renda serve`` runs it; ``prefix`` e.g. ``taskset -c 0`` pins it to a core."""
     cmd = [
+        *(prefix or []),
         PYTHON,
         "-P",
         "-m",
@@ -85,7 +90,8 @@ def start_server(env: dict[str, str], port: int, workers: int = 1) -> subprocess
     ]
     if workers > 1:
         cmd += ["--workers", str(workers)]
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
+    # Its own process group, so that stopping it also stops uvicorn's worker processes.
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -96,6 +102,24 @@ def start_server(env: dict[str, str], port: int, workers: int = 1) -> subprocess
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("server did not start")
+
+
+def stop_server(proc: subprocess.Popen[bytes], grace: float = 30.0) -> bool:
+    """SIGTERM to the server's process group; SIGKILL after ``grace`` seconds. True if it stopped
+    by itself."""
+    import signal
+
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=grace)
+        clean = True
+    except subprocess.TimeoutExpired:
+        clean = False
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)  # workers left behind by a supervisor that was killed
+    proc.wait(timeout=grace)
+    return clean
 
 
 def build(n_members: int, prefix: str) -> dict[str, Any]:

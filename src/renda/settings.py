@@ -115,7 +115,15 @@ TEMPLATES = [
 # --- database -------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    # Under ASGI each request runs on its own thread, so Django's persistent connections would be
+    # left to the garbage collector; Django's docs say to use the driver's pool instead.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 2,
+        # the live pages' reader and writer threads keep five; the rest serve requests and tasks
+        "max_size": int(os.environ.get("RENDA_DB_POOL_MAX", "20")),
+        "timeout": 10,
+    }
 else:
     DATABASES = {
         "default": {
@@ -127,6 +135,10 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # Keep connections: opening one (file, WAL pragmas) per WebSocket handshake cost more
+            # than the handshake's queries.
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -136,14 +148,35 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 5000, "expiry": 30},
+            # channels_redis with a blocking pool: a burst of thousands of group joins/leaves waits
+            # for one of 64 connections per worker instead of failing (MaxConnectionsError).
+            "BACKEND": "renda.meetings.layers.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": 64,
+                        "timeout": 20,  # seconds to wait for a free connection
+                        # redis-py's default read timeout (5 s) equals channels_redis's BZPOPMIN
+                        # timeout, so an idle receive could fail with TimeoutError: read longer.
+                        "socket_timeout": 15,
+                        "socket_connect_timeout": 5,
+                        "socket_keepalive": True,
+                    }
+                ],
+                # Messages waiting per channel key; a worker's pages share one key, and a broadcast
+                # is one message per worker whatever the number of pages.
+                "capacity": 1000,
+                "expiry": 10,  # a live state older than this is useless; pages resync on reconnect
+                "group_expiry": 86400,  # screens and consoles stay in their groups all day
+            },
         }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 5000}}
+        # Channels' in-memory layer with an O(1) receive (see renda.meetings.layers).
+        "default": {"BACKEND": "renda.meetings.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 5000}}
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

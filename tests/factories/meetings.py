@@ -82,3 +82,11 @@ def ensure_user(participant: Participant):  # type: ignore[no-untyped-def]
         person.refresh_from_db()
         participant.person = person
     return person.user
+
+
+def cast(poll: Poll, participant: Participant, choice: dict[str, object], key: str = "k1"):  # type: ignore[no-untyped-def]
+    """The member casts in person (a login is made for them first)."""
+    user = ensure_user(participant)
+    return services.ballot_cast(
+        actor=user, poll_id=poll.pk, participant=participant, choice=choice, idempotency_key=key
+    )

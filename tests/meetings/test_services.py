@@ -18,6 +18,7 @@ from renda.meetings.models import (
 )
 from renda.org import services as org
 from tests.factories.meetings import MEETING_DAY, ensure_user, make_meeting, open_poll, open_sitting, voters
+from tests.factories.meetings import cast as _cast
 
 pytestmark = pytest.mark.django_db
 
@@ -91,13 +92,6 @@ def test_member_checks_in_on_own_device_but_not_for_others(world):
     assert row.status == AttendanceStatus.PRESENT and row.late  # after the start
     with pytest.raises(ValidationError):
         services.attendance_check_in(actor=user, sitting=sitting, participant=other)
-
-
-def _cast(poll, participant, choice, key="k1"):
-    user = ensure_user(participant)
-    return services.ballot_cast(
-        actor=user, poll_id=poll.pk, participant=participant, choice=choice, idempotency_key=key
-    )
 
 
 def test_motion_lifecycle_with_receipts_and_audit(world):

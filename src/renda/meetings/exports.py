@@ -25,7 +25,7 @@ def attendance_xlsx(sitting: Sitting) -> HttpResponse:
             [
                 p.person.name,
                 p.get_role_display(),
-                p.group,
+                p.group_label,
                 row["status"],
                 cn_datetime(a.checked_in_at) if a and a.checked_in_at else "",
                 "是" if a and a.late else "",

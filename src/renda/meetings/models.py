@@ -16,7 +16,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from renda.core.models import Congress
-from renda.org.models import Body, Person, Term
+from renda.org.models import Body, MemberRole, Person, Term
+
+LIVE_STAMP_RANGE = 2**31 - 1  # fits an integer column on SQLite and PostgreSQL
+
+
+def new_live_stamp() -> int:
+    return secrets.randbelow(LIVE_STAMP_RANGE)
 
 
 class MeetingKind(models.TextChoices):
@@ -57,6 +63,11 @@ class Meeting(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # A stamp changed in the transaction of every change that live pages show
+    # (``live.broadcast_on_commit``): a process may reuse the live state it built only while the
+    # stamp is the same. Random, not a counter, so a meeting recreated under the same id (a
+    # restored or re-created database) never matches a copy built from the old one.
+    live_version = models.PositiveIntegerField(default=new_live_stamp, editable=False)
 
     class Meta:
         verbose_name = _("meeting")
@@ -144,7 +155,9 @@ class Participant(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
     role = models.CharField(_("role"), max_length=20, choices=ParticipantRole.choices)
-    group = models.CharField(_("delegation or post"), max_length=100, blank=True)
+    group = models.CharField(_("delegation"), max_length=100, blank=True)
+    # A committee meeting's participants: their post in the body (code; the label is translated).
+    post = models.CharField(_("post"), max_length=20, choices=MemberRole.choices, blank=True)
     seat = models.CharField(_("seat"), max_length=20, blank=True)
 
     class Meta:
@@ -155,6 +168,11 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return self.person.name
+
+    @property
+    def group_label(self) -> str:
+        """Delegation (人代会) or the translated post in the body (常委会、主任会议)."""
+        return str(self.get_post_display()) if self.post else self.group
 
 
 class PaperRead(models.Model):

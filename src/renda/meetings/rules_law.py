@@ -254,42 +254,46 @@ def tally(
     seats: int = 1,
     paper: Mapping[str, Any] | None = None,
     project_majority: bool = True,
+    weights: Sequence[int] | None = None,
 ) -> PollResult:
     """Count ``ballots`` (their stored choice dicts) for a poll of ``kind``.
 
     motion: {"v": "yes"|"no"|"abstain"}; list/election: {"m": {option_key: mark}, "w": [names]};
     choice: {"p": [option_keys]}. A paper count (二人录入复核, confirmed) is added on top.
+    With ``weights``, ``ballots`` are the distinct choices and each counts ``weights[i]`` times
+    (the database grouped identical ballots).
     """
     option_rows = [OptionResult(key, label) for key, label in options]
     by_key = {r.key: r for r in option_rows}
     motion = OptionResult("motion", "")
     invalid = 0
     write_ins: dict[str, int] = {}
-    for ballot in ballots:
+    multiplicity = weights if weights is not None else [1] * len(ballots)
+    for ballot, n in zip(ballots, multiplicity, strict=True):
         if kind == "motion":
             mark = ballot.get("v")
             if mark in MARKS:
-                setattr(motion, mark, getattr(motion, mark) + 1)
+                setattr(motion, mark, getattr(motion, mark) + n)
             continue
         if kind == "choice":
             picks = [p for p in ballot.get("p", []) if p in by_key]
             if len(set(picks)) > seats:
-                invalid += 1
+                invalid += n
                 continue
             for p in set(picks):
-                by_key[p].yes += 1
+                by_key[p].yes += n
             continue
         marks = ballot.get("m", {})
-        names = [n for n in ballot.get("w", []) if n]
+        names = [w for w in ballot.get("w", []) if w]
         if kind == "election" and sum(1 for v in marks.values() if v == YES) + len(names) > seats:
-            invalid += 1  # 选举法 arts 44–45: more marks than seats
+            invalid += n  # 选举法 arts 44–45: more marks than seats
             continue
         for key, mark in marks.items():
             if key in by_key and mark in MARKS:
-                setattr(by_key[key], mark, getattr(by_key[key], mark) + 1)
+                setattr(by_key[key], mark, getattr(by_key[key], mark) + n)
         for name in names:
-            write_ins[name] = write_ins.get(name, 0) + 1
-    cast = len(ballots)
+            write_ins[name] = write_ins.get(name, 0) + n
+    cast = sum(multiplicity)
     notes: list[str] = []
     void = False
     if paper:

@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,18 +50,19 @@ from renda.org.selectors import active_mandates, body_members_on
 # --- meetings and participants ------------------------------------------------------------
 
 
-def _participants_for(meeting: Meeting) -> list[tuple[int, str, str]]:
-    """(person id, role, group) of everyone entitled to vote on the meeting's first day."""
+def _participants_for(meeting: Meeting) -> list[tuple[int, str, str, str]]:
+    """(person id, role, delegation, post) of everyone entitled to vote on the meeting's first day."""
     day = meeting.start_date
     if meeting.kind in (MeetingKind.CONGRESS_SESSION, MeetingKind.TOWNSHIP_SESSION):
         return [
-            (m.person_id, ParticipantRole.VOTING, m.delegation.name if m.delegation else "")
+            (m.person_id, ParticipantRole.VOTING, m.delegation.name if m.delegation else "", "")
             for m in active_mandates(congress=meeting.congress, day=day, term=meeting.term)
         ]
     if meeting.body is None:
         raise ValidationError(_("A standing committee or council meeting needs its body."))
+    # The post's code, not its label: the label is translated when shown.
     return [
-        (ms.person_id, ParticipantRole.VOTING, ms.get_role_display())
+        (ms.person_id, ParticipantRole.VOTING, "", ms.role)
         for ms in body_members_on(body=meeting.body, day=day)
     ]
 
@@ -110,8 +111,10 @@ def meeting_create(
         rows = _participants_for(meeting)
         Participant.objects.bulk_create(
             [
-                Participant(congress=congress, meeting=meeting, person_id=pid, role=role, group=group)
-                for pid, role, group in rows
+                Participant(
+                    congress=congress, meeting=meeting, person_id=pid, role=role, group=group, post=post
+                )
+                for pid, role, group, post in rows
             ]
         )
         audit_log(
@@ -865,8 +868,11 @@ def _cast_alone(req: CastRequest) -> CastOutcome:
         return exc
 
 
-def _ballot_choices(poll: Poll) -> list[dict[str, Any]]:
-    return list(poll.ballots.values_list("choice", flat=True))
+def _ballot_groups(poll: Poll) -> list[tuple[dict[str, Any], int]]:
+    """Identical ballots grouped by the database: (choice, how many). A motion has at most three
+    groups, so closing reads a handful of rows, not one per voter."""
+    rows = poll.ballots.order_by().values("choice").annotate(n=Count("pk")).values_list("choice", "n")
+    return [(choice, n) for choice, n in rows]
 
 
 def _confirmed_paper(poll: Poll) -> dict[str, Any] | None:
@@ -876,18 +882,23 @@ def _confirmed_paper(poll: Poll) -> dict[str, Any] | None:
     return None
 
 
-def poll_result(poll: Poll) -> rules_law.PollResult:
+def poll_result(
+    poll: Poll, groups: Sequence[tuple[dict[str, Any], int]] | None = None
+) -> rules_law.PollResult:
     """Tally a poll from its stored ballots (and confirmed paper count) with the rule of its kind."""
     project_majority = True
     setting_record = None
     if poll.kind == PollKind.CHOICE:
         sv = setting_value(poll.congress, rules_law.PROJECT_MAJORITY.key)
         project_majority, setting_record = bool(sv.value), sv.as_record()
+    if groups is None:
+        groups = _ballot_groups(poll)
     result = rules_law.tally(
         kind=poll.kind,
         meeting_kind=poll.meeting.kind,
         entitled=poll.entitled,
-        ballots=_ballot_choices(poll),
+        ballots=[choice for choice, _n in groups],
+        weights=[n for _choice, n in groups],
         options=[(str(o.pk), o.label) for o in poll.options.all()],
         seats=poll.seats,
         paper=_confirmed_paper(poll) if poll.paper else None,
@@ -897,40 +908,73 @@ def poll_result(poll: Poll) -> rules_law.PollResult:
     return result
 
 
-def _shuffle_secret_ballots(poll: Poll) -> None:
+def _shuffle_secret_ballots(poll: Poll, groups: Sequence[tuple[dict[str, Any], int]]) -> None:
     """Rewrite the ballots in a random order under fresh random keys, so that neither keys nor
     storage order (PostgreSQL heap, SQLite rowid) follow the order in which they were cast."""
-    choices = _ballot_choices(poll)
+    choices = [choice for choice, n in groups for _i in range(n)]
     secrets.SystemRandom().shuffle(choices)
     poll.ballots.all().delete()
     Ballot.objects.bulk_create([Ballot(poll=poll, secret=True, choice=c) for c in choices], batch_size=1000)
 
 
+def _close_locked(poll: Poll, *, actor: User | None, reason: str) -> Poll:
+    """Count and close ``poll`` (locked by the caller). One aggregate query for the tally; the
+    meeting's pages get ONE broadcast after commit (``live``)."""
+    groups = _ballot_groups(poll)
+    if poll.secret:
+        _shuffle_secret_ballots(poll, groups)
+    result = poll_result(poll, groups)
+    poll.status = PollStatus.CLOSED
+    poll.closed_at = timezone.now()
+    poll.result = result.as_dict()
+    poll.save(update_fields=["status", "closed_at", "result"])
+    audit_log(
+        actor=actor,
+        action="poll.close",
+        congress=poll.congress,
+        obj=poll,
+        payload={
+            "ballots": result.ballots,
+            "passed": result.passed,
+            "outcome": result.outcome_text,
+            "by": reason,
+        },
+    )
+    live.broadcast_on_commit(poll.meeting_id, event="poll")
+    return poll
+
+
+def _lock_poll(poll_id: int) -> Poll | None:
+    return Poll.objects.select_for_update().select_related("meeting", "congress").filter(pk=poll_id).first()
+
+
 def poll_close(*, actor: User, poll: Poll) -> Poll:
     with transaction.atomic():
-        poll = Poll.objects.select_for_update().select_related("meeting", "congress").get(pk=poll.pk)
-        if poll.status != PollStatus.OPEN:
+        locked = _lock_poll(poll.pk)
+        if locked is None or locked.status != PollStatus.OPEN:
             raise ValidationError(_("Only an open poll can be closed."))
-        if poll.paper and _confirmed_paper(poll) is None:
+        if locked.paper and _confirmed_paper(locked) is None:
             raise ValidationError(
                 _("The paper count must be entered and checked by two clerks before closing.")
             )
-        if poll.secret:
-            _shuffle_secret_ballots(poll)
-        result = poll_result(poll)
-        poll.status = PollStatus.CLOSED
-        poll.closed_at = timezone.now()
-        poll.result = result.as_dict()
-        poll.save(update_fields=["status", "closed_at", "result"])
-        audit_log(
-            actor=actor,
-            action="poll.close",
-            congress=poll.congress,
-            obj=poll,
-            payload={"ballots": result.ballots, "passed": result.passed, "outcome": result.outcome_text},
-        )
-        live.broadcast_on_commit(poll.meeting_id, event="poll")
-    return poll
+        return _close_locked(locked, actor=actor, reason="staff")
+
+
+def poll_close_expired(*, poll_id: int) -> Poll | None:
+    """The countdown has run out: the system closes the poll (audited with no actor). Does nothing
+    when the poll is no longer open, has time left, or still waits for its paper count — so any
+    process may call it, any number of times."""
+    with transaction.atomic():
+        poll = _lock_poll(poll_id)
+        if (
+            poll is None
+            or poll.status != PollStatus.OPEN
+            or poll.closes_at is None
+            or timezone.now() < poll.closes_at
+            or (poll.paper and _confirmed_paper(poll) is None)
+        ):
+            return None
+        return _close_locked(poll, actor=None, reason="countdown")
 
 
 def poll_announce(*, actor: User, poll: Poll) -> Poll:

@@ -40,6 +40,9 @@ class Command(BaseCommand):
                 "--workers",
                 str(workers),
                 "--no-server-header",
+                # thousands of open WebSockets must not hold a restart up indefinitely
+                "--timeout-graceful-shutdown",
+                "10",
                 "--log-level",
                 "warning",
             ]
