@@ -109,10 +109,11 @@ def asgi_server(transactional_db: None) -> Iterator[str]:
     import uvicorn
 
     from renda.asgi import application
+    from renda.core.management.commands.serve import uvicorn_options
     from renda.meetings.consumers import close_pool_connections
 
     port = _free_port()
-    config = uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    config = uvicorn.Config(application, host="127.0.0.1", port=port, lifespan="off", **uvicorn_options())
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 import time_machine
 from django.conf import settings
@@ -57,6 +58,33 @@ def test_sixth_attempt_is_refused_even_with_the_right_password(world):
     assert event is not None and event.payload["username"] == "staff"
     # Another account from the same address is not locked (lock-out is per user name and address).
     assert _login(Client(), "leader", PASSWORD).status_code == 302
+
+
+def test_behind_the_proxy_lock_out_counts_the_client_address_not_the_proxys(world, asgi_server):
+    """`renda serve` believes X-Forwarded-For from the trusted proxy (127.0.0.1 here), so one
+    client's failures neither lock everyone behind the proxy out nor hide who failed."""
+    from axes.models import AccessAttempt
+
+    def attempt(client_ip: str, password: str) -> int:
+        with httpx.Client(base_url=asgi_server, headers={"X-Forwarded-For": client_ip}) as http:
+            http.get(reverse("core:login"))
+            form = {
+                "username": "staff",
+                "password": password,
+                "csrfmiddlewaretoken": http.cookies["csrftoken"],
+            }
+            return http.post(reverse("core:login"), data=form).status_code
+
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        attempt("203.0.113.9", "wrong-password")
+    assert attempt("203.0.113.9", PASSWORD) == 429
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.9"]
+    locked = AuditEvent.objects.filter(action="auth.locked_out").last()
+    assert locked is not None and locked.payload["address"] == "203.0.113.9"
+    # Another office behind the same proxy still gets in.
+    assert attempt("198.51.100.7", PASSWORD) == 302
+    login = AuditEvent.objects.filter(action="auth.login").last()
+    assert login is not None and login.payload["address"] == "198.51.100.7"
 
 
 def test_passwords_are_hashed_with_argon2_outside_tests(tmp_path):

@@ -3,12 +3,27 @@ command so the embedded default needs nothing else running."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand
+
+
+def uvicorn_options() -> dict[str, Any]:
+    """How Renda runs uvicorn, shared by this command and the test server."""
+    return {
+        "server_header": False,
+        "log_level": "warning",
+        # thousands of open WebSockets must not hold a restart up indefinitely
+        "timeout_graceful_shutdown": 10,
+        # X-Forwarded-For is believed only from these addresses, so log-in lock-outs and the audit
+        # trail see the client's address rather than the proxy's
+        "proxy_headers": True,
+        "forwarded_allow_ips": os.environ.get("RENDA_TRUSTED_PROXIES", "127.0.0.1"),
+    }
 
 
 class Command(BaseCommand):
@@ -27,26 +42,14 @@ class Command(BaseCommand):
                 [sys.executable, "-m", "renda.cli", "db_worker", "--interval", "0.5"]
             )
         self.stdout.write(f"Renda: http://{host}:{port}/")
-        server = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "renda.asgi:application",
-                "--host",
-                host,
-                "--port",
-                str(port),
-                "--workers",
-                str(workers),
-                "--no-server-header",
-                # thousands of open WebSockets must not hold a restart up indefinitely
-                "--timeout-graceful-shutdown",
-                "10",
-                "--log-level",
-                "warning",
-            ]
-        )
+        argv = [sys.executable, "-m", "uvicorn", "renda.asgi:application"]
+        for name, value in {"host": host, "port": port, "workers": workers, **uvicorn_options()}.items():
+            flag = "--" + name.replace("_", "-")
+            if isinstance(value, bool):
+                argv.append(flag if value else flag.replace("--", "--no-", 1))
+            else:
+                argv += [flag, str(value)]
+        server = subprocess.Popen(argv)  # noqa: S603 - fixed argv, our own interpreter
 
         def stop(*_args: Any) -> None:
             for proc in (server, worker):
