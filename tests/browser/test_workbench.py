@@ -179,3 +179,26 @@ def test_admin_manages_users_and_role_grants(transactional_db, live_server, brow
         assert errors == []
     finally:
         context.close()
+
+
+def test_admin_starts_a_daily_job_by_hand(transactional_db, live_server, browser, world, artifacts_dir):
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", "admin")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/workbench/")
+        page.get_by_role("link", name="定时任务").click()
+        job = page.get_by_test_id("job-suggestions.deadline_reminders")
+        assert "08:00" in job.inner_text() and "立即启动" in job.inner_text()
+        job.get_by_role("button", name="立即启动").click()
+        page.wait_for_url(f"{live_server.url}/settings/schedule/")
+        assert "已交给后台任务执行" in page.locator(".alert").inner_text()
+        assert "已完成" in page.get_by_test_id("job-suggestions.deadline_reminders").inner_text()
+        admin = world.users["admin"]
+        assert (admin.get_full_name() or admin.username) in page.locator("table").last.inner_text()
+        page.screenshot(path=str(artifacts_dir / "schedule-admin.png"), full_page=True)
+    finally:
+        context.close()

@@ -64,6 +64,14 @@ CASES = [
         kwargs=lambda w: {"congress_id": w.county.pk, "key": "tests.sample_days"},
         data=lambda w: {"value": "1"},
     ),
+    Case("core:schedule", frozenset({"admin"})),
+    Case(
+        "core:schedule_run",
+        frozenset({"admin"}),
+        method="post",
+        ok_status=(302,),
+        kwargs=lambda w: {"name": "suggestions.deadline_reminders"},
+    ),
 ]
 
 

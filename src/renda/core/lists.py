@@ -100,6 +100,10 @@ class ListPage:
         """Override when columns depend on the request (e.g. masked values)."""
         return self.columns
 
+    def extra_context(self) -> dict[str, Any]:
+        """Override to give a page's own template more than the list."""
+        return {}
+
     def filtered(self) -> QuerySet[Any]:
         qs = self.queryset()
         for flt in self.filters:
@@ -137,6 +141,7 @@ class ListPage:
             "filters": [(f, f.options(self.request), self.request.GET.get(f.name, "")) for f in self.filters],
             "actions": actions,
             "empty_hint": self.empty_hint,
+            **self.extra_context(),
         }
         return render(self.request, self.template_name, context)
 

@@ -243,3 +243,31 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'workday' if self.is_workday else 'holiday'}"
+
+
+class ScheduledRun(models.Model):
+    """One start of a daily job (定时任务, ``renda.core.schedule``). The daily start is unique per job
+    and day, so several scheduler processes, or a restart, never start a job twice on one day; a
+    start by hand is recorded too and does not take the day's place."""
+
+    job = models.CharField(_("job"), max_length=80)
+    day = models.DateField(_("day"))
+    manual = models.BooleanField(_("started by hand"), default=False)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    started_by = models.ForeignKey(
+        User, verbose_name=_("started by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    status = models.CharField(_("status"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["job", "day"], condition=models.Q(manual=False), name="scheduledrun_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.day}"

@@ -39,6 +39,7 @@ register(
     NavItem(_("Inbox"), "core:notifications", "core.view_notifications", "bell", 1),
     NavItem(_("Audit log"), "core:audit_log", "core.view_audit_log", "shield-check", 900, SYSTEM),
     NavItem(_("Rule settings"), "core:rule_settings", "core.view_rule_settings", "sliders", 910, SYSTEM),
+    NavItem(_("Scheduled jobs"), "core:schedule", "core.view_schedule", "clock-history", 920, SYSTEM),
     NavItem(
         _("Users and roles"), "admin:core_user_changelist", "core.use_admin_site", "people-fill", 920, SYSTEM
     ),

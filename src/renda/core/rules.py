@@ -66,3 +66,5 @@ rules.add_perm("core.manage_tokens", rules.is_authenticated & owns_object)
 rules.add_perm("core.change_own_password", rules.is_authenticated)
 # Django admin (users, role grants, calendar): system administrators only.
 rules.add_perm("core.use_admin_site", is_admin)
+rules.add_perm("core.view_schedule", is_admin)
+rules.add_perm("core.run_scheduled_job", is_admin)

@@ -7,9 +7,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from renda.core.models import ApiToken, AuditEvent, Congress, Notification, Role, RoleGrant, User
+from renda.core.models import (
+    ApiToken,
+    AuditEvent,
+    Congress,
+    Notification,
+    Role,
+    RoleGrant,
+    ScheduledRun,
+    User,
+)
 from renda.core.rule_settings import REGISTRY, SettingValue, setting_value
 from renda.core.scope import user_roles, visible_congress_ids
 from renda.core.todos import Todo
@@ -85,3 +95,37 @@ def workbench_summary(*, user: User, todos: Sequence[Todo], today: dt.date) -> W
         due_this_week=sum(1 for t in todos if t.due is not None and today <= t.due <= week_end),
         unread=notification_unread_count(user=user),
     )
+
+
+@dataclass(frozen=True)
+class JobState:
+    name: str
+    label: str
+    at: dt.time
+    last: ScheduledRun | None  # the last start, daily or by hand
+    status_label: str
+    next_start: dt.datetime
+
+    @property
+    def due(self) -> bool:
+        """Its time has passed today and it has not started: the scheduler's next check starts it."""
+        return self.next_start <= timezone.now()
+
+
+def scheduled_run_list() -> QuerySet[ScheduledRun]:
+    return ScheduledRun.objects.select_related("started_by")
+
+
+def scheduled_jobs(*, now: dt.datetime) -> list[JobState]:
+    from renda.core.schedule import JOBS, STATUS_LABELS
+
+    today = timezone.localtime(now).date()
+    states = []
+    for job in sorted(JOBS.values(), key=lambda j: (j.at, j.name)):
+        last = ScheduledRun.objects.filter(job=job.name).first()
+        ran_today = ScheduledRun.objects.filter(job=job.name, day=today, manual=False).exists()
+        status = str(STATUS_LABELS.get(last.status, last.status)) if last else ""
+        states.append(
+            JobState(job.name, str(job.label), job.at, last, status, job.next_start(now, ran_today))
+        )
+    return states

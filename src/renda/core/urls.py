@@ -19,6 +19,8 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("audit/<str:object_type>/<str:object_id>/", views.audit_trail, name="audit_trail"),
     path("settings/rules/", views.rule_settings, name="rule_settings"),
+    path("settings/schedule/", views.schedule_page, name="schedule"),
+    path("settings/schedule/<str:name>/run/", views.schedule_run, name="schedule_run"),
     path(
         "settings/rules/<int:congress_id>/<str:key>/", views.rule_setting_change, name="rule_setting_change"
     ),

@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from renda.core import selectors, services
+from renda.core import schedule, selectors, services
 from renda.core.forms import LoginForm, PasswordChangeForm, SettingForm, TokenForm
 from renda.core.lists import Column, Filter, ListPage
-from renda.core.models import ApiToken, AuditEvent, Congress, Notification
+from renda.core.models import ApiToken, AuditEvent, Congress, Notification, ScheduledRun
 from renda.core.permissions import AuthedRequest, permission_required, public
 from renda.core.rule_settings import REGISTRY
 from renda.core.scope import home_congress, visible_congresses
@@ -257,3 +257,46 @@ def rule_setting_change(request: AuthedRequest, congress_id: int, key: str) -> H
     else:
         messages.error(request, _("Please enter a value."))
     return redirect(f"{reverse('core:rule_settings')}?congress={congress.pk}")
+
+
+def _started_by(run: ScheduledRun) -> str:
+    user = run.started_by
+    if user is None:
+        return _("Daily schedule") if not run.manual else ""
+    return user.get_full_name() or user.username
+
+
+class SchedulePage(ListPage):
+    permission = "core.view_schedule"
+    title = gettext_lazy("Scheduled jobs")
+    export_name = "scheduled-runs"
+    template_name = "core/schedule.html"
+    empty_hint = gettext_lazy("No job has started yet.")
+    columns = (
+        Column(gettext_lazy("Job"), lambda r: schedule.job_label(r.job)),
+        Column(gettext_lazy("Day"), "day", fmt="date"),
+        Column(gettext_lazy("Started at"), "started_at", fmt="datetime"),
+        Column(gettext_lazy("Started by"), lambda r: _started_by(r)),
+        Column(gettext_lazy("Status"), lambda r: schedule.STATUS_LABELS.get(r.status, r.status)),
+    )
+
+    def queryset(self) -> QuerySet[ScheduledRun]:
+        return selectors.scheduled_run_list()
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"jobs": selectors.scheduled_jobs(now=timezone.now())}
+
+
+schedule_page = SchedulePage.as_view()
+
+
+@require_POST
+@permission_required("core.run_scheduled_job")
+def schedule_run(request: AuthedRequest, name: str) -> HttpResponse:
+    if name not in schedule.JOBS:
+        raise Http404
+    schedule.scheduled_run_start_now(actor=request.user, name=name)
+    messages.success(
+        request, _("“%(job)s” has been handed to the task worker.") % {"job": schedule.job_label(name)}
+    )
+    return redirect("core:schedule")

@@ -1,5 +1,5 @@
-"""``renda serve``: the ASGI server (uvicorn) and, unless told otherwise, the task worker, as one
-command so the embedded default needs nothing else running."""
+"""``renda serve``: the ASGI server (uvicorn) and, unless told otherwise, the task worker and the
+scheduler, as one command so the embedded default needs nothing else running."""
 
 from __future__ import annotations
 
@@ -27,20 +27,22 @@ def uvicorn_options() -> dict[str, Any]:
 
 
 class Command(BaseCommand):
-    help = "Start the ASGI server and the task worker."
+    help = "Start the ASGI server, the task worker and the scheduler."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=1, help="ASGI worker processes")
-        parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="start neither the task worker nor the scheduler"
+        )
 
     def handle(self, *args: Any, host: str, port: int, workers: int, no_worker: bool, **options: Any) -> None:
-        worker = None
+        helpers = []
         if not no_worker:
-            worker = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
-                [sys.executable, "-m", "renda.cli", "db_worker", "--interval", "0.5"]
-            )
+            # the task worker, and the scheduler that hands it the daily jobs
+            for argv in (["db_worker", "--interval", "0.5"], ["scheduler"]):
+                helpers.append(subprocess.Popen([sys.executable, "-m", "renda.cli", *argv]))  # noqa: S603
         self.stdout.write(f"Renda: http://{host}:{port}/")
         argv = [sys.executable, "-m", "uvicorn", "renda.asgi:application"]
         for name, value in {"host": host, "port": port, "workers": workers, **uvicorn_options()}.items():
@@ -52,7 +54,7 @@ class Command(BaseCommand):
         server = subprocess.Popen(argv)  # noqa: S603 - fixed argv, our own interpreter
 
         def stop(*_args: Any) -> None:
-            for proc in (server, worker):
+            for proc in (server, *helpers):
                 if proc and proc.poll() is None:
                     proc.terminate()
 
@@ -63,6 +65,6 @@ class Command(BaseCommand):
             pass
         finally:
             stop()
-            for proc in (server, worker):
+            for proc in (server, *helpers):
                 if proc:
                     proc.wait(timeout=10)
