@@ -2,7 +2,10 @@
 in that app's own zh_Hans catalogue (no missing, empty or fuzzy entry), and pages render in Chinese.
 
 The message ids are extracted the way `make messages` does (Django's makemessages, i.e. GNU
-xgettext) from a temporary copy of each app, so the real catalogues are never touched."""
+xgettext) from a temporary copy of each app, so the real catalogues are never touched.
+
+Django merges all apps' catalogues into one, so a message id (with the same context) must have the
+same translation in every app's catalogue; short ambiguous words get a context instead."""
 
 from __future__ import annotations
 
@@ -19,6 +22,10 @@ from django.urls import reverse
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 APPS = sorted(p.parent.name for p in (SRC / "renda").glob("*/apps.py"))
+
+
+def _catalogue_path(src: Path, app: str) -> Path:
+    return src / "renda" / app / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 
 def _require_gettext() -> None:
@@ -67,7 +74,7 @@ def _extract(app: str, workdir: Path) -> polib.POFile:
 
 def problems_of(app: str, workdir: Path) -> list[str]:
     fresh = _extract(app, workdir)
-    path = SRC / "renda" / app / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    path = _catalogue_path(SRC, app)
     ids = [(e.msgctxt, e.msgid) for e in fresh if e.msgid]
     if not ids:
         return []
@@ -109,6 +116,54 @@ def test_the_check_finds_a_new_untranslated_id(tmp_path, monkeypatch):
     monkeypatch.setattr(sys.modules[__name__], "SRC", fake_src)
     found = problems_of("core", tmp_path / "work")
     assert found == ["missing: 'A message id nobody has translated yet'"]
+
+
+def collisions_in(src: Path) -> list[str]:
+    """Message ids (with the same context) that two apps' catalogues translate differently.
+
+    Django merges every app's catalogue into one at run time, so such an id gets only one of the
+    translations, on every page of every app."""
+    by_key: dict[tuple[str | None, str], dict[str, str]] = {}
+    for path in sorted(src.glob("renda/*/locale/zh_Hans/LC_MESSAGES/django.po")):
+        app = path.parents[3].name
+        for entry in polib.pofile(str(path)):
+            if not entry.msgid or entry.obsolete or "fuzzy" in entry.flags:
+                continue
+            if entry.msgid_plural:
+                text = " / ".join(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+            else:
+                text = entry.msgstr
+            if text.strip(" /"):
+                by_key.setdefault((entry.msgctxt, entry.msgid), {})[app] = text
+    found = []
+    for (context, msgid), texts in sorted(by_key.items(), key=lambda kv: (kv[0][1], kv[0][0] or "")):
+        if len(set(texts.values())) > 1:
+            where = ", ".join(f"{app} {text!r}" for app, text in sorted(texts.items()))
+            label = repr(msgid) + (f" (context {context!r})" if context else " (no context)")
+            found.append(f"{label}: {where}")
+    return found
+
+
+def test_no_message_id_has_two_translations():
+    found = collisions_in(SRC)
+    assert not found, (
+        f"{len(found)} message ids are translated differently in two apps' catalogues; Django merges "
+        "the catalogues, so only one translation would show on every page. Where the meanings differ, "
+        'give the usages a context (pgettext_lazy("...", "X") or {% translate "X" context "..." %}); '
+        "where they are the same, use the same Chinese:\n  " + "\n  ".join(found)
+    )
+
+
+def test_the_collision_check_names_the_id_and_the_apps(tmp_path):
+    for app, close, next_ in (("alpha", "关闭", "下一页"), ("beta", "办结", "下一页")):
+        path = _catalogue_path(tmp_path, app)
+        path.parent.mkdir(parents=True)
+        po = polib.POFile()
+        po.append(polib.POEntry(msgid="Close", msgstr=close))
+        po.append(polib.POEntry(msgid="Next", msgstr=next_))
+        po.append(polib.POEntry(msgctxt=app, msgid="Show", msgstr=app))
+        po.save(str(path))
+    assert collisions_in(tmp_path) == ["'Close' (no context): alpha '关闭', beta '办结'"]
 
 
 def test_login_page_renders_in_chinese():

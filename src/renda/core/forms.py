@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -21,7 +22,7 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
 
 
 class SettingForm(forms.Form):
-    value = forms.CharField(label=_("Value"), max_length=200)
+    value = forms.CharField(label=pgettext_lazy("rule setting", "Value"), max_length=200)
 
 
 class TokenForm(forms.Form):

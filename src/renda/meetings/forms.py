@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from renda.meetings.models import MeetingKind, PollKind
 
 
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("meeting", "Title"), max_length=200)
     number = forms.IntegerField(label=_("Number"), min_value=1, initial=1)
     start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(
@@ -19,7 +20,7 @@ class MeetingForm(forms.Form):
 
 class PollForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PollKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=pgettext_lazy("meeting", "Title"), max_length=300)
     options = forms.CharField(
         label=_("Options or candidates (one a line)"),
         required=False,

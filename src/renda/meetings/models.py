@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from renda.core.models import Congress
 from renda.org.models import Body, MemberRole, Person, Term
@@ -47,8 +48,8 @@ class Meeting(models.Model):
     body = models.ForeignKey(
         Body, verbose_name=_("body"), null=True, blank=True, on_delete=models.PROTECT, related_name="meetings"
     )
-    number = models.PositiveSmallIntegerField(_("number"), default=1)
-    title = models.CharField(_("title"), max_length=200)
+    number = models.PositiveSmallIntegerField(pgettext_lazy("meeting", "number"), default=1)
+    title = models.CharField(pgettext_lazy("meeting", "title"), max_length=200)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     venue = models.CharField(_("venue"), max_length=200, blank=True)
@@ -93,8 +94,8 @@ class Sitting(models.Model):
 
     congress = models.ForeignKey(Congress, on_delete=models.PROTECT, related_name="+")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="sittings")
-    number = models.PositiveSmallIntegerField(_("number"))
-    title = models.CharField(_("title"), max_length=200)
+    number = models.PositiveSmallIntegerField(pgettext_lazy("meeting", "number"))
+    title = models.CharField(pgettext_lazy("meeting", "title"), max_length=200)
     starts_at = models.DateTimeField(_("starts at"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED)
 
@@ -112,7 +113,7 @@ class AgendaItem(models.Model):
     congress = models.ForeignKey(Congress, on_delete=models.PROTECT, related_name="+")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     order = models.PositiveSmallIntegerField(_("order"))
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("meeting", "title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -130,7 +131,7 @@ class Paper(models.Model):
 
     congress = models.ForeignKey(Congress, on_delete=models.PROTECT, related_name="+")
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="papers")
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("meeting", "title"), max_length=300)
     file = models.FileField(_("file"), upload_to="meetings/papers/%Y/")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -154,7 +155,9 @@ class Participant(models.Model):
     congress = models.ForeignKey(Congress, on_delete=models.PROTECT, related_name="+")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
-    role = models.CharField(_("role"), max_length=20, choices=ParticipantRole.choices)
+    role = models.CharField(
+        pgettext_lazy("meeting participant", "role"), max_length=20, choices=ParticipantRole.choices
+    )
     group = models.CharField(_("delegation"), max_length=100, blank=True)
     # A committee meeting's participants: their post in the body (code; the label is translated).
     post = models.CharField(_("post"), max_length=20, choices=MemberRole.choices, blank=True)
@@ -216,14 +219,14 @@ class Attendance(models.Model):
 
 class LeaveRequest(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
+        PENDING = "pending", pgettext_lazy("leave request", "pending")
         APPROVED = "approved", _("approved")
-        REFUSED = "refused", _("refused")
+        REFUSED = "refused", pgettext_lazy("leave request", "refused")
 
     congress = models.ForeignKey(Congress, on_delete=models.PROTECT, related_name="+")
     sitting = models.ForeignKey(Sitting, on_delete=models.CASCADE, related_name="leave_requests")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="leave_requests")
-    reason = models.CharField(_("reason"), max_length=300)
+    reason = models.CharField(pgettext_lazy("leave request", "reason"), max_length=300)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -270,7 +273,7 @@ class Poll(models.Model):
         AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="polls"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=PollKind.choices)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("meeting", "title"), max_length=300)
     secret = models.BooleanField(_("secret ballot"), default=False)
     paper = models.BooleanField(_("paper ballot"), default=False)
     seats = models.PositiveSmallIntegerField(_("seats / picks"), default=1)

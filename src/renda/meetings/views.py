@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from renda.core.lists import Action, Column, Filter, ListPage
@@ -86,7 +86,7 @@ def live_labels() -> dict[str, str]:
         "confirm_q": _("Please confirm your choice:"),
         "confirm": _("Confirm and submit"),
         "back": _("Back"),
-        "next": _("Next"),
+        "next": pgettext("ballot", "Next"),
         "incomplete": _("Please make a choice on every line."),
         "pick": _("Pick at most %(n)s"),
         "write_in": _("Write in another person"),
@@ -99,7 +99,9 @@ class MeetingListPage(ListPage):
     export_name = "meetings"
     empty_hint = gettext_lazy("No meetings yet. Staff create a meeting; members appear from the roster.")
     columns = (
-        Column(gettext_lazy("Title"), "title", link=lambda m: reverse("meetings:open", args=[m.pk])),
+        Column(
+            pgettext_lazy("meeting", "Title"), "title", link=lambda m: reverse("meetings:open", args=[m.pk])
+        ),
         Column(gettext_lazy("Kind"), "get_kind_display"),
         Column(gettext_lazy("Congress"), "congress.name"),
         Column(gettext_lazy("Start date"), "start_date", fmt="date"),
@@ -114,7 +116,7 @@ class MeetingListPage(ListPage):
             lambda qs, v: qs.filter(status=v),
             lambda r: MeetingStatus.choices,
         ),
-        Filter("q", gettext_lazy("Title"), lambda qs, v: qs.filter(title__icontains=v)),
+        Filter("q", pgettext_lazy("meeting", "Title"), lambda qs, v: qs.filter(title__icontains=v)),
     )
     actions = (Action(gettext_lazy("New meeting"), "meetings:meeting_create", "meetings.create_meeting"),)
 

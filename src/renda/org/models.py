@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from renda.core.crypto import EncryptedTextField
 from renda.core.models import Congress
@@ -153,7 +154,7 @@ class Person(models.Model):
 class MandateStatus(models.TextChoices):
     ACTIVE = "active", _("serving")
     SUSPENDED = "suspended", _("suspended")
-    ENDED = "ended", _("ended")
+    ENDED = "ended", pgettext_lazy("mandate status", "ended")
 
 
 class MandateEndReason(models.TextChoices):
@@ -281,7 +282,12 @@ class Membership(models.Model):
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships"
     )
-    role = models.CharField(_("role"), max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    role = models.CharField(
+        pgettext_lazy("body membership", "role"),
+        max_length=20,
+        choices=MemberRole.choices,
+        default=MemberRole.MEMBER,
+    )
     full_time = models.BooleanField(_("full-time"), default=False)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)

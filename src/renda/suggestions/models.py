@@ -258,9 +258,9 @@ class Deadline(models.Model):
 
 
 class ReturnStatus(models.TextChoices):
-    PENDING = "pending", _("pending")
+    PENDING = "pending", pgettext_lazy("return request", "pending")
     ACCEPTED = "accepted", _("accepted")
-    REFUSED = "refused", _("refused")
+    REFUSED = "refused", pgettext_lazy("return request", "refused")
 
 
 class ReturnRequest(models.Model):
@@ -294,7 +294,7 @@ class ContactWay(models.TextChoices):
     FACE = "face", _("face to face")
     PHONE = "phone", _("telephone")
     SITE = "site", _("site visit")
-    MEETING = "meeting", _("meeting")
+    MEETING = "meeting", pgettext_lazy("contact way", "meeting")
     OTHER = "other", _("other")
 
 

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from renda.core.nav import NavItem, register
 
@@ -10,7 +11,14 @@ register(
     NavItem(_("Unit inbox"), "suggestions:inbox", "suggestions.view_inbox", "inbox", 32, GROUP),
     NavItem(_("All suggestions"), "suggestions:list", "suggestions.view_list", "card-list", 33, GROUP),
     NavItem(_("Batch assignment"), "suggestions:batch", "suggestions.manage", "diagram-3", 34, GROUP),
-    NavItem(_("Overdue"), "suggestions:overdue", "suggestions.manage", "alarm", 35, GROUP),
+    NavItem(
+        pgettext_lazy("list of suggestions", "Overdue"),
+        "suggestions:overdue",
+        "suggestions.manage",
+        "alarm",
+        35,
+        GROUP,
+    ),
     NavItem(_("Handling metrics"), "suggestions:metrics", "suggestions.view_metrics", "bar-chart", 36, GROUP),
     NavItem(_("Unit assessment"), "suggestions:assessment", "suggestions.view_metrics", "award", 37, GROUP),
     NavItem(

@@ -106,7 +106,7 @@ class InboxPage(ListPage):
         Column(_("Title"), "suggestion.title", link=lambda a: _detail(a.suggestion)),
         Column(_("Lead deputy"), "suggestion.submitter.name"),
         Column(_("Unit"), "unit.organ.name"),
-        Column(_("Role"), "get_role_display"),
+        Column(pgettext_lazy("assignment", "Role"), "get_role_display"),
         Column(_("Status"), "suggestion.get_status_display"),
         DueColumn(_("Due"), assignment_state),
     )
@@ -130,7 +130,7 @@ class InboxPage(ListPage):
 
 class OverduePage(ListPage):
     permission = "suggestions.manage"
-    title = _("Overdue")
+    title = pgettext_lazy("list of suggestions", "Overdue")
     export_name = "overdue"
     empty_hint = _("Nothing is overdue.")
     columns = (
@@ -142,7 +142,7 @@ class OverduePage(ListPage):
         Column(_("Deadline"), "get_kind_display"),
         DueColumn(_("Due"), "due_date"),
         Column(pgettext_lazy("deadline", "Rule"), "rule"),
-        Column(_("Source"), "source"),
+        Column(pgettext_lazy("legal basis", "Source"), "source"),
     )
     filters = (
         Filter(
