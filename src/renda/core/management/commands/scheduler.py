@@ -29,7 +29,6 @@ class Command(BaseCommand):
             signal.signal(signal.SIGTERM, lambda *_args: stopping.set())
             signal.signal(signal.SIGINT, lambda *_args: stopping.set())
         while True:
-            close_old_connections()
             try:
                 for run in schedule.scheduled_runs_start():
                     self.stdout.write(f"started {run.job} for {run.day}")
@@ -40,3 +39,4 @@ class Command(BaseCommand):
                 log.exception("scheduler check failed")
             if once or stopping.wait(interval):
                 return
+            close_old_connections()  # a connection the database dropped while we slept
