@@ -267,3 +267,26 @@ def test_a_missing_code_is_reported(world, budget, django_capture_on_commit_call
     pi = do_import(world, csv_text(rows).encode(), capture=django_capture_on_commit_callbacks)
     assert pi.status == ImportStatus.FAILED and sorted(dict(pi.errors)) == [3, 4]
     assert stored(world) == []
+
+
+def test_a_repeated_voucher_alone_is_reported(world, budget, django_capture_on_commit_callbacks):
+    rows = [csv_row("V001"), csv_row("V002"), csv_row("V001", amount="5.00")]
+    pi = do_import(world, csv_text(rows).encode(), capture=django_capture_on_commit_callbacks)
+    assert pi.status == ImportStatus.FAILED and pi.errors == [[4, "支付凭证号与第2行重复"]]
+    assert stored(world) == []
+
+
+@pytest.mark.parametrize(
+    "vouchers",
+    [["A", "B", "C", "D", "E"], ["A", "B", "B", "C", "D"], ["A", "B", "C", "C", "D"], ["A", "A"]],
+)
+def test_repeats_are_found_within_and_across_batches(tmp_path, vouchers):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "index.parquet"
+    pq.write_table(pa.table({"voucher_no": vouchers}), path)
+    repeated = len(set(vouchers)) < len(vouchers)
+    # batches of two: B-B above straddles a batch boundary, C-C does not
+    assert importer.has_repeats(path, batch_size=2) is repeated
+    assert importer.has_repeats(path) is repeated
