@@ -290,3 +290,18 @@ def test_repeats_are_found_within_and_across_batches(tmp_path, vouchers):
     # batches of two: B-B above straddles a batch boundary, C-C does not
     assert importer.has_repeats(path, batch_size=2) is repeated
     assert importer.has_repeats(path) is repeated
+
+
+def test_leftover_staging_directories_are_removed(budget_dir):
+    import os
+    import time
+
+    fresh = store.staging_dir(1)
+    fresh.mkdir(parents=True)
+    old = fresh.parent / "leftover"
+    old.mkdir()
+    (old / "payments.parquet").write_bytes(b"x")
+    day_ago = time.time() - store.STAGING_KEPT_S - 60
+    os.utime(old, (day_ago, day_ago))
+    store.staging_dir(1)
+    assert fresh.is_dir() and not old.exists()

@@ -212,10 +212,25 @@ def unordered_scans(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         con.execute("SET preserve_insertion_order = true")
 
 
+STAGING_KEPT_S = 24 * 3600  # an import never stages for a day: older directories are leftovers
+
+
 def staging_dir(congress_id: int) -> Path:
     """A new directory for files being prepared for the congress (same file system as the store,
-    so moving them in is a rename; readers never look there)."""
-    return budget_dir() / "staging" / f"congress={congress_id}" / uuid.uuid4().hex
+    so moving them in is a rename; readers never look there). Leftovers of a killed worker are
+    removed here."""
+    import shutil
+    import time
+
+    base = budget_dir() / "staging" / f"congress={congress_id}"
+    if base.is_dir():
+        for old in base.iterdir():
+            try:
+                if time.time() - old.stat().st_mtime > STAGING_KEPT_S:
+                    shutil.rmtree(old, ignore_errors=True)
+            except OSError:
+                continue
+    return base / uuid.uuid4().hex
 
 
 def _escape(text: str) -> str:
