@@ -305,3 +305,25 @@ def test_leftover_staging_directories_are_removed(budget_dir):
     os.utime(old, (day_ago, day_ago))
     store.staging_dir(1)
     assert fresh.is_dir() and not old.exists()
+
+
+def test_excel_file_with_other_spellings_imports(world, budget, django_capture_on_commit_callbacks):
+    rows = [
+        csv_row(
+            "V001", day="2025/03/05", unit="城关镇中心小学", amount="¥1,234.50", kind="对私", payee=" 张伟 "
+        ),
+        csv_row("V002", unit=" 105 ", fn="2050101", econ="30201", project="", way="授权"),
+    ]
+    content = xlsx_bytes([("支付明细", HEADERS, rows)])
+    pi = do_import(world, content, name="支付.xlsx", capture=django_capture_on_commit_callbacks)
+    assert (pi.status, pi.rows_added) == (ImportStatus.DONE, 2)
+    con = store.connect()
+    columns = (
+        "voucher_no, pay_date::VARCHAR, unit_code, payee_name, payee_account_kind, amount::VARCHAR, pay_way"
+    )
+    source = store.payments_source(world.county.pk)
+    got = con.execute(f"SELECT {columns} FROM {source} ORDER BY 1").fetchall()  # noqa: S608
+    assert got == [
+        ("V001", "2025-03-05", "105001", "张伟", "personal", "1234.50", "direct"),
+        ("V002", "2025-05-06", "105", "华兴商贸有限公司", "unit", "12000.00", "authorized"),
+    ]
