@@ -395,29 +395,37 @@ def _fast_select(source: str, unit_codes: dict[str, str]) -> str:
     cls = classification()
     codes = sorted(set(unit_codes.values()))
     if codes:
+        # exact code first; else the trimmed text as a code or a name → position of its code
         code_enum = _enum(codes)
-        unit_expr = f"coalesce(TRY_CAST(unit_code AS {code_enum}), TRY_CAST(trim(unit_code) AS {code_enum})"
         position = {code: i + 1 for i, code in enumerate(codes)}
-        names = [k for k in unit_codes if k not in position]
-        if names:
-            # a unit's name instead of its code: name → position of its code in the sorted codes
-            positions = "[" + ", ".join(str(position[unit_codes[n]]) for n in names) + "]"
-            code_list = "[" + ", ".join(_literal(c) for c in codes) + "]"
-            unit_expr += (
-                f", TRY_CAST({code_list}[{positions}[enum_code(TRY_CAST(trim(unit_code) AS {_enum(names)})) + 1]] "
-                f"AS {code_enum})"
-            )
-        unit_expr += ")"
+        keys = list(unit_codes)
+        positions = "[" + ", ".join(str(position[unit_codes[k]]) for k in keys) + "]"
+        code_list = "[" + ", ".join(_literal(c) for c in codes) + "]"
+        unit_expr = (
+            f"coalesce(TRY_CAST(unit_code AS {code_enum}), TRY_CAST({code_list}[{positions}["
+            f"enum_code(TRY_CAST(trim(unit_code) AS {_enum(keys)})) + 1]] AS {code_enum}))"
+        )
     else:
         unit_expr = "CAST(NULL AS VARCHAR)"
     fn_enum, econ_enum = _enum(sorted(cls.function_items)), _enum(sorted(cls.economic_items))
-    dates = ", ".join(f"try_strptime(trim(pay_date), '{f}')" for f in DATE_FORMATS)
+    formats = "[" + ", ".join(f"'{f}'" for f in DATE_FORMATS) + "]"
+    # Each fallback names trim() once: DuckDB hoists a subexpression used twice into a
+    # projection below, which would trim every row instead of only those the raw text failed.
     kinds = " ".join(f"WHEN {_literal(k)} THEN {_literal(v)}" for k, v in ACCOUNT_KINDS.items())
     ways = " ".join(f"WHEN {_literal(k)} THEN {_literal(v)}" for k, v in PAY_WAYS.items())
+    kind_enum = _enum(sorted(set(ACCOUNT_KINDS.values())))
+    way_enum = _enum(sorted(set(PAY_WAYS.values())))
+
+    def trimmed_lookup(column: str, mapping: dict[str, str], empty: str) -> str:
+        keys, values = ["", *mapping], [empty, *mapping.values()]
+        listed = "[" + ", ".join(_literal(v) for v in values) + "]"
+        return f"{listed}[enum_code(TRY_CAST(coalesce(trim({column}), '') AS {_enum(keys)})) + 1]"
+
     year_bad = f"year(pay_date) NOT IN ({', '.join(str(int(y)) for y in cls.years)})" if cls.years else "true"
     typed = f"""
         SELECT trim(voucher_no) AS voucher_no,
-               CAST(coalesce(try_strptime(pay_date, '%Y-%m-%d'), {dates}) AS DATE) AS pay_date,
+               CAST(coalesce(try_strptime(pay_date, '%Y-%m-%d'), try_strptime(trim(pay_date), {formats})) AS DATE)
+                   AS pay_date,
                {unit_expr} AS unit_code,
                coalesce(TRY_CAST(function_code AS {fn_enum}), TRY_CAST(trim(function_code) AS {fn_enum}))
                    AS function_code,
@@ -425,17 +433,14 @@ def _fast_select(source: str, unit_codes: dict[str, str]) -> str:
                    AS economic_code,
                coalesce(trim(project_code), '') AS project_code, trim(payee_name) AS payee_name,
                CAST(coalesce(CASE payee_account_kind {kinds} END,
-                             CASE WHEN coalesce(trim(payee_account_kind), '') = '' THEN 'unit'
-                                  ELSE {_case_map("trim(payee_account_kind)", ACCOUNT_KINDS)} END)
-                    AS {_enum(sorted(set(ACCOUNT_KINDS.values())))}) AS payee_account_kind,
+                             {trimmed_lookup("payee_account_kind", ACCOUNT_KINDS, "unit")})
+                    AS {kind_enum}) AS payee_account_kind,
                coalesce(TRY_CAST(amount AS DECIMAL(18,2)),
                         TRY_CAST(replace(replace(replace(trim(amount), ',', ''), '¥', ''), '￥', '') AS DECIMAL(18,2)))
                    AS amount,
                coalesce(trim(purpose), '') AS purpose,
-               CAST(coalesce(CASE pay_way {ways} END,
-                             CASE WHEN coalesce(trim(pay_way), '') = '' THEN 'direct'
-                                  ELSE {_case_map("trim(pay_way)", PAY_WAYS)} END)
-                    AS {_enum(sorted(set(PAY_WAYS.values())))}) AS pay_way,
+               CAST(coalesce(CASE pay_way {ways} END, {trimmed_lookup("pay_way", PAY_WAYS, "direct")})
+                    AS {way_enum}) AS pay_way,
                coalesce(trim(fund_source), '') AS fund_source
         FROM {source}
     """  # noqa: S608
