@@ -11,8 +11,9 @@ Layout of a partition ``<RENDA_BUDGET_DIR or VAR_DIR/budget>/payments/congress=<
   (a crash between two renames, a store written before aggregates existed) rebuilds it, so an
   aggregate never silently disagrees with the payments.
 
-Every file is written to a temporary name in its directory and renamed, so a reader never sees half
-a file. No DuckDB extension is installed or loaded at run time (Parquet and CSV readers are built in)."""
+Every file is written to a temporary name (in its directory, or for an import's files in
+``staging/`` of the same store) and renamed, so a reader never sees half a file. No DuckDB extension
+is installed or loaded at run time (Parquet and CSV readers are built in)."""
 
 from __future__ import annotations
 
