@@ -159,3 +159,171 @@ def test_gb18030_beyond_the_first_megabyte(world, budget, django_capture_on_comm
         f"SELECT purpose FROM {store.payments_source(world.county.pk)} WHERE voucher_no = 'V999999'"  # noqa: S608
     ).fetchone()
     assert purpose == "办公楼维修"
+
+
+def test_bulk_checks_agree_with_the_reported_checks():
+    """The bulk path's checks (ENUM casts, raw text first) accept exactly the rows the numbered
+    checks accept, with the same typed values: one odd spelling per row of a good base row."""
+    import pyarrow as pa
+
+    from renda.budget.classification import classification
+
+    cls = classification()
+    units = {"105": "105", "105001": "105001", "县教育局": "105", "城关镇中心小学": "105001"}
+    names = [f.name for f in importer.FIELDS]
+    base = dict(zip(names, csv_row("V1", amount="12.50"), strict=True))
+    variants = {
+        "voucher_no": [" V1 ", "", None, "V1\u3000", "\tV1"],
+        "pay_date": [
+            " 2025-01-02 ",
+            "2025/01/02",
+            "20250102",
+            "2025年01月02日",
+            "2025-01-02 10:00:00",
+            "2025/1/2 00:00:00",
+            "2025-13-01",
+            "",
+            None,
+            "2025-1-2",
+            "2019-05-01",
+            "2025 01 02",
+            "2025-01-02T00:00:00",
+            "02025-01-02",
+            "12025-01-02",
+            "2025-02-29",
+        ],
+        "unit_code": ["105", " 105001 ", "县教育局", " 城关镇中心小学 ", "999", "", None, "105 001"],
+        "function_code": [" 2050202 ", "2059999", "", None, cls.function_items[0], "205"],
+        "economic_code": [" 31005 ", "399", "", None, cls.economic_items[-1]],
+        "project_code": [None, "", " XM01 "],
+        "payee_name": ["", None, " 张三 ", "\u3000张三"],
+        "payee_account_kind": [
+            "个人",
+            " 个人 ",
+            "对私",
+            "对公",
+            "单位账户",
+            "personal",
+            "",
+            None,
+            "其他",
+            " ",
+        ],
+        "amount": [
+            "12.5",
+            " 12.5 ",
+            "1,234.50",
+            "¥12",
+            "￥1,000.00",
+            "abc",
+            "0",
+            "0.00",
+            "",
+            None,
+            "-500.00",
+            "1e3",
+            "12.345",
+            "1_000",
+            "99999999999999999.99",
+            "+7",
+        ],
+        "purpose": [None, " 维修 "],
+        "pay_way": ["授权", " 授权支付 ", "direct", "", None, "x"],
+        "fund_source": [None, " 上级补助 "],
+    }
+    rows = [dict(base)]
+    for field, values in variants.items():
+        rows += [{**base, field: value} for value in values]
+    table = pa.table(
+        {
+            "line": pa.array(range(2, len(rows) + 2), pa.int64()),
+            **{n: pa.array([r[n] for r in rows], pa.string()) for n in names},
+        }
+    )
+    con = store.connect()
+    try:
+        con.register("variants", table)
+        importer._lookups(con, units)
+        columns = [name for name, _kind in store.PAYMENT_COLUMNS if name != "import_id"]
+        text = ", ".join(f"CAST({c} AS VARCHAR)" for c in columns)
+        reported = con.execute(
+            f"SELECT line, NOT ({importer.BAD_ROW}), {text} FROM ({importer._checked_select('variants')}) ORDER BY line"  # noqa: S608
+        ).fetchall()
+        bulk = con.execute(
+            f"SELECT row_number() OVER () + 1, ok, {text} FROM ({importer._fast_select('variants', units)})"  # noqa: S608
+        ).fetchall()
+    finally:
+        con.close()
+    assert len(bulk) == len(reported) == len(rows)
+    for want, got in zip(reported, sorted(bulk), strict=True):
+        assert want[1] == got[1], (rows[want[0] - 2], want, got)
+        if want[1]:
+            assert want == got, rows[want[0] - 2]
+    assert sum(1 for r in reported if r[1]) > 20  # the odd but valid spellings are there
+
+
+def test_a_missing_code_is_reported(world, budget, django_capture_on_commit_callbacks):
+    rows = [csv_row("V001"), csv_row("V002", fn=""), csv_row("V003", econ=" ")]
+    pi = do_import(world, csv_text(rows).encode(), capture=django_capture_on_commit_callbacks)
+    assert pi.status == ImportStatus.FAILED and sorted(dict(pi.errors)) == [3, 4]
+    assert stored(world) == []
+
+
+def test_a_repeated_voucher_alone_is_reported(world, budget, django_capture_on_commit_callbacks):
+    rows = [csv_row("V001"), csv_row("V002"), csv_row("V001", amount="5.00")]
+    pi = do_import(world, csv_text(rows).encode(), capture=django_capture_on_commit_callbacks)
+    assert pi.status == ImportStatus.FAILED and pi.errors == [[4, "支付凭证号与第2行重复"]]
+    assert stored(world) == []
+
+
+@pytest.mark.parametrize(
+    "vouchers",
+    [["A", "B", "C", "D", "E"], ["A", "B", "B", "C", "D"], ["A", "B", "C", "C", "D"], ["A", "A"]],
+)
+def test_repeats_are_found_within_and_across_batches(tmp_path, vouchers):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "index.parquet"
+    pq.write_table(pa.table({"voucher_no": vouchers}), path)
+    repeated = len(set(vouchers)) < len(vouchers)
+    # batches of two: B-B above straddles a batch boundary, C-C does not
+    assert importer.has_repeats(path, batch_size=2) is repeated
+    assert importer.has_repeats(path) is repeated
+
+
+def test_leftover_staging_directories_are_removed(budget_dir):
+    import os
+    import time
+
+    fresh = store.staging_dir(1)
+    fresh.mkdir(parents=True)
+    old = fresh.parent / "leftover"
+    old.mkdir()
+    (old / "payments.parquet").write_bytes(b"x")
+    day_ago = time.time() - store.STAGING_KEPT_S - 60
+    os.utime(old, (day_ago, day_ago))
+    store.staging_dir(1)
+    assert fresh.is_dir() and not old.exists()
+
+
+def test_excel_file_with_other_spellings_imports(world, budget, django_capture_on_commit_callbacks):
+    rows = [
+        csv_row(
+            "V001", day="2025/03/05", unit="城关镇中心小学", amount="¥1,234.50", kind="对私", payee=" 张伟 "
+        ),
+        csv_row("V002", unit=" 105 ", fn="2050101", econ="30201", project="", way="授权"),
+    ]
+    content = xlsx_bytes([("支付明细", HEADERS, rows)])
+    pi = do_import(world, content, name="支付.xlsx", capture=django_capture_on_commit_callbacks)
+    assert (pi.status, pi.rows_added) == (ImportStatus.DONE, 2)
+    con = store.connect()
+    columns = (
+        "voucher_no, pay_date::VARCHAR, unit_code, payee_name, payee_account_kind, amount::VARCHAR, pay_way"
+    )
+    source = store.payments_source(world.county.pk)
+    got = con.execute(f"SELECT {columns} FROM {source} ORDER BY 1").fetchall()  # noqa: S608
+    assert got == [
+        ("V001", "2025-03-05", "105001", "张伟", "personal", "1234.50", "direct"),
+        ("V002", "2025-05-06", "105", "华兴商贸有限公司", "unit", "12000.00", "authorized"),
+    ]

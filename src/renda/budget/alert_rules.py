@@ -309,13 +309,17 @@ RULES: tuple[RuleSpec, ...] = (
         sql="""
             -- Prune cheaply first: one hash aggregate over three narrow columns keeps the unit/payee
             -- pairs whose small payments could reach the threshold at all; only their payments go
-            -- through the window. (No CTE is read twice: DuckDB would materialise it.)
-            WITH pairs AS (SELECT hash(unit_code, payee_name) AS h FROM payments
-                           WHERE amount > 0 AND amount < $threshold GROUP BY 1
+            -- through the window. The candidates are found by a join on the unit code column
+            -- itself, so DuckDB pushes the pairs' unit range into the scan and skips the row groups
+            -- of other units (files are sorted by unit). (No CTE is read twice: DuckDB would
+            -- materialise it.)
+            WITH pairs AS (SELECT unit_code, hash(unit_code, payee_name) AS h FROM payments
+                           WHERE amount > 0 AND amount < $threshold GROUP BY 1, 2
                            HAVING count(*) >= 2 AND sum(amount) >= $threshold),
-            cand AS (SELECT unit_code, payee_name, pay_date, voucher_no, amount FROM payments
-                     WHERE amount > 0 AND amount < $threshold
-                       AND hash(unit_code, payee_name) IN (SELECT h FROM pairs)),
+            cand AS (SELECT p.unit_code, p.payee_name, p.pay_date, p.voucher_no, p.amount FROM payments p
+                     SEMI JOIN pairs ON p.unit_code = pairs.unit_code
+                                    AND hash(p.unit_code, p.payee_name) = pairs.h
+                     WHERE p.amount > 0 AND p.amount < $threshold),
             seq AS (
                 SELECT unit_code, payee_name, pay_date, voucher_no, amount,
                        CASE WHEN date_diff('day', lag(pay_date) OVER w, pay_date) <= $window_days

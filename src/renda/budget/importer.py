@@ -1,11 +1,13 @@
 """Import of treasury payment files (CSV or Excel) into the Parquet store.
 
-The bulk path runs in DuckDB: the CSV is streamed through DuckDB's multi-threaded reader with an
-explicit schema (every column as text), mapped to our columns, checked and typed in one vectorised
-pass that keeps only the typed columns. Only a file with a bad row is read a second time, with line
-numbers, so every bad row is reported with its line and reason. A file with any bad row imports
-nothing. Rows whose voucher number is already stored are skipped (an anti-join against the stored
-voucher indexes), so re-importing a file or an overlapping file adds nothing twice."""
+The bulk path is one streamed DuckDB query: the CSV goes through DuckDB's multi-threaded reader
+with an explicit schema (every column as text), is mapped to our columns, typed, checked, sorted
+and written straight to a staged Parquet file; a bad row stops the query. Only a file with a bad
+row (or a voucher number twice) is read a second time, with line numbers, so every bad row is
+reported with its line and reason. A file with any bad row imports nothing. Rows whose voucher
+number is already stored are skipped (an anti-join against the stored voucher indexes), so
+re-importing a file or an overlapping file adds nothing twice; the staged files are then moved
+into the store by rename."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -324,58 +327,138 @@ def _case_map(expr: str, mapping: dict[str, str]) -> str:
 
 
 BAD_ROW = """coalesce(voucher_no, '') = '' OR pay_date IS NULL OR year(pay_date) NOT IN (SELECT y FROM years_ok)
-    OR amount IS NULL OR amount = 0 OR unit_code IS NULL OR NOT fn_ok OR NOT econ_ok
+    OR amount IS NULL OR amount = 0 OR unit_code IS NULL OR NOT coalesce(fn_ok, false) OR NOT coalesce(econ_ok, false)
     OR coalesce(payee_name, '') = '' OR payee_account_kind IS NULL OR pay_way IS NULL"""
 
 
-def validate(con: duckdb.DuckDBPyConnection, *, unit_codes: dict[str, str], detailed: bool = True) -> int:
-    """Create ``checked`` (typed rows) from ``raw`` and return the number of bad rows (``explain``
-    lists them). ``unit_codes`` maps both unit codes and unit names to the unit code. Not
-    ``detailed``: ``checked`` keeps only the typed payment columns and an ``ok`` flag (the bulk
-    path; a non-zero result only says the file must be read again with line numbers)."""
+def _lookups(con: duckdb.DuckDBPyConnection, unit_codes: dict[str, str]) -> None:
+    """Temp tables the checks join: unit code or name → code, known codes, covered years."""
     cls = classification()
-    con.register("units_arrow", pa.table({"key": list(unit_codes), "code": list(unit_codes.values())}))
-    con.register("fn_arrow", pa.table({"code": cls.function_items}))
-    con.register("econ_arrow", pa.table({"code": cls.economic_items}))
-    con.register("years_arrow", pa.table({"y": pa.array(list(cls.years), type=pa.int64())}))
-    con.execute("CREATE OR REPLACE TEMP TABLE years_ok AS SELECT * FROM years_arrow")
-    date_expr = "coalesce(" + ", ".join(f"try_strptime(trim(r.pay_date), '{f}')" for f in DATE_FORMATS) + ")"
-    full = f"""
-        SELECT r.line, trim(r.voucher_no) AS voucher_no, r.pay_date AS pay_date_raw, CAST({date_expr} AS DATE) AS pay_date,
-               r.unit_code AS unit_raw, u.code AS unit_code,
-               trim(r.function_code) AS function_code, trim(r.economic_code) AS economic_code,
-               coalesce(trim(r.project_code), '') AS project_code, trim(r.payee_name) AS payee_name,
-               r.payee_account_kind AS kind_raw,
-               CASE WHEN coalesce(trim(r.payee_account_kind), '') = '' THEN 'unit' ELSE {_case_map("trim(r.payee_account_kind)", ACCOUNT_KINDS)} END AS payee_account_kind,
-               r.amount AS amount_raw,
-               TRY_CAST(replace(replace(replace(trim(r.amount), ',', ''), '¥', ''), '￥', '') AS DECIMAL(18,2)) AS amount,
-               coalesce(trim(r.purpose), '') AS purpose,
-               r.pay_way AS way_raw,
-               CASE WHEN coalesce(trim(r.pay_way), '') = '' THEN 'direct' ELSE {_case_map("trim(r.pay_way)", PAY_WAYS)} END AS pay_way,
-               coalesce(trim(r.fund_source), '') AS fund_source,
-               trim(r.function_code) IN (SELECT code FROM fn_arrow) AS fn_ok,
-               trim(r.economic_code) IN (SELECT code FROM econ_arrow) AS econ_ok
-        FROM raw r
-        LEFT JOIN units_arrow u ON u.key = trim(r.unit_code)
+    tables = {
+        "units_ok": pa.table({"key": list(unit_codes), "code": list(unit_codes.values())}),
+        "fn_ok_codes": pa.table({"code": cls.function_items}),
+        "econ_ok_codes": pa.table({"code": cls.economic_items}),
+        "years_ok": pa.table({"y": pa.array(list(cls.years), type=pa.int64())}),
+    }
+    for name, table in tables.items():
+        con.register("_lookup_arrow", table)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _lookup_arrow")  # noqa: S608
+        con.unregister("_lookup_arrow")
+
+
+def _checked_select(source: str) -> str:
+    """Typed and checked rows of ``source`` (line and our fields as text), with the raw text kept
+    for the messages (the numbered reading of a bad file; ``_fast_select`` is the bulk path's)."""
+    date_expr = (
+        "CAST(coalesce(" + ", ".join(f"try_strptime(pay_date_t, '{f}')" for f in DATE_FORMATS) + ") AS DATE)"
+    )
+    return f"""
+        SELECT r.line, voucher_no, pay_date_raw, {date_expr} AS pay_date,
+               unit_raw, u.code AS unit_code, function_code, economic_code, project_code, payee_name, kind_raw,
+               CASE WHEN coalesce(kind_t, '') = '' THEN 'unit' ELSE {_case_map("kind_t", ACCOUNT_KINDS)} END
+                   AS payee_account_kind,
+               amount_raw,
+               coalesce(TRY_CAST(amount_t AS DECIMAL(18,2)),
+                        TRY_CAST(replace(replace(replace(amount_t, ',', ''), '¥', ''), '￥', '') AS DECIMAL(18,2)))
+                   AS amount,
+               purpose, way_raw,
+               CASE WHEN coalesce(way_t, '') = '' THEN 'direct' ELSE {_case_map("way_t", PAY_WAYS)} END AS pay_way,
+               fund_source,
+               function_code IN (SELECT code FROM fn_ok_codes) AS fn_ok,
+               economic_code IN (SELECT code FROM econ_ok_codes) AS econ_ok
+        FROM (
+            SELECT line, trim(voucher_no) AS voucher_no, pay_date AS pay_date_raw, trim(pay_date) AS pay_date_t,
+                   unit_code AS unit_raw, trim(unit_code) AS unit_t,
+                   trim(function_code) AS function_code, trim(economic_code) AS economic_code,
+                   coalesce(trim(project_code), '') AS project_code, trim(payee_name) AS payee_name,
+                   payee_account_kind AS kind_raw, trim(payee_account_kind) AS kind_t,
+                   amount AS amount_raw, trim(amount) AS amount_t, coalesce(trim(purpose), '') AS purpose,
+                   pay_way AS way_raw, trim(pay_way) AS way_t, coalesce(trim(fund_source), '') AS fund_source
+            FROM {source}
+        ) r
+        LEFT JOIN units_ok u ON u.key = r.unit_t
     """  # noqa: S608
-    if detailed:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE checked AS {full}")
+
+
+def _enum(values: list[str]) -> str:
+    return "ENUM(" + ", ".join(_literal(v) for v in values) + ")"
+
+
+def _fast_select(source: str, unit_codes: dict[str, str]) -> str:
+    """The checks of ``_checked_select`` without the text kept for messages, written for speed:
+    a lookup is a cast to an inline ENUM of the known values (a dictionary probe; a join would
+    copy every column through a hash table) and the trimmed text is looked at only when the raw
+    text does not already match (``coalesce`` evaluates an argument only for the rows still NULL).
+    Unit, function and economic codes stay ENUMs, one or two bytes each, through the sort (an
+    ENUM of sorted codes sorts as the codes do) and become text only after it. ``ok`` is false
+    for a row ``_checked_select`` would report."""
+    cls = classification()
+    codes = sorted(set(unit_codes.values()))
+    if codes:
+        # exact code first; else the trimmed text as a code or a name → position of its code
+        code_enum = _enum(codes)
+        position = {code: i + 1 for i, code in enumerate(codes)}
+        keys = list(unit_codes)
+        positions = "[" + ", ".join(str(position[unit_codes[k]]) for k in keys) + "]"
+        code_list = "[" + ", ".join(_literal(c) for c in codes) + "]"
+        unit_expr = (
+            f"coalesce(TRY_CAST(unit_code AS {code_enum}), TRY_CAST({code_list}[{positions}["
+            f"enum_code(TRY_CAST(trim(unit_code) AS {_enum(keys)})) + 1]] AS {code_enum}))"
+        )
     else:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE checked AS SELECT voucher_no, pay_date, unit_code, function_code, "  # noqa: S608
-            "economic_code, project_code, payee_name, payee_account_kind, amount, purpose, pay_way, fund_source, "
-            f"NOT ({BAD_ROW}) AS ok FROM ({full})"
-        )
-    for name in ("units_arrow", "fn_arrow", "econ_arrow", "years_arrow"):
-        con.unregister(name)
-    if not detailed:
-        row = store.first_row(
-            con,
-            "SELECT count(*) FILTER (WHERE NOT ok) "
-            "+ count(voucher_no) FILTER (WHERE voucher_no <> '') "
-            "- count(DISTINCT voucher_no) FILTER (WHERE voucher_no <> '') FROM checked",
-        )
-        return int(row[0]) if row else 0
+        unit_expr = "CAST(NULL AS VARCHAR)"
+    fn_enum, econ_enum = _enum(sorted(cls.function_items)), _enum(sorted(cls.economic_items))
+    formats = "[" + ", ".join(f"'{f}'" for f in DATE_FORMATS) + "]"
+    # Each fallback names trim() once: DuckDB hoists a subexpression used twice into a
+    # projection below, which would trim every row instead of only those the raw text failed.
+    kinds = " ".join(f"WHEN {_literal(k)} THEN {_literal(v)}" for k, v in ACCOUNT_KINDS.items())
+    ways = " ".join(f"WHEN {_literal(k)} THEN {_literal(v)}" for k, v in PAY_WAYS.items())
+    kind_enum = _enum(sorted(set(ACCOUNT_KINDS.values())))
+    way_enum = _enum(sorted(set(PAY_WAYS.values())))
+
+    def trimmed_lookup(column: str, mapping: dict[str, str], empty: str) -> str:
+        keys, values = ["", *mapping], [empty, *mapping.values()]
+        listed = "[" + ", ".join(_literal(v) for v in values) + "]"
+        return f"{listed}[enum_code(TRY_CAST(coalesce(trim({column}), '') AS {_enum(keys)})) + 1]"
+
+    year_bad = f"year(pay_date) NOT IN ({', '.join(str(int(y)) for y in cls.years)})" if cls.years else "true"
+    typed = f"""
+        SELECT trim(voucher_no) AS voucher_no,
+               CAST(coalesce(try_strptime(pay_date, '%Y-%m-%d'), try_strptime(trim(pay_date), {formats})) AS DATE)
+                   AS pay_date,
+               {unit_expr} AS unit_code,
+               coalesce(TRY_CAST(function_code AS {fn_enum}), TRY_CAST(trim(function_code) AS {fn_enum}))
+                   AS function_code,
+               coalesce(TRY_CAST(economic_code AS {econ_enum}), TRY_CAST(trim(economic_code) AS {econ_enum}))
+                   AS economic_code,
+               coalesce(trim(project_code), '') AS project_code, trim(payee_name) AS payee_name,
+               CAST(coalesce(CASE payee_account_kind {kinds} END,
+                             {trimmed_lookup("payee_account_kind", ACCOUNT_KINDS, "unit")})
+                    AS {kind_enum}) AS payee_account_kind,
+               coalesce(TRY_CAST(amount AS DECIMAL(18,2)),
+                        TRY_CAST(replace(replace(replace(trim(amount), ',', ''), '¥', ''), '￥', '') AS DECIMAL(18,2)))
+                   AS amount,
+               coalesce(trim(purpose), '') AS purpose,
+               CAST(coalesce(CASE pay_way {ways} END, {trimmed_lookup("pay_way", PAY_WAYS, "direct")})
+                    AS {way_enum}) AS pay_way,
+               coalesce(trim(fund_source), '') AS fund_source
+        FROM {source}
+    """  # noqa: S608
+    return f"""
+        SELECT *, NOT (coalesce(voucher_no, '') = '' OR pay_date IS NULL OR {year_bad}
+                       OR amount IS NULL OR amount = 0 OR unit_code IS NULL OR function_code IS NULL
+                       OR economic_code IS NULL OR coalesce(payee_name, '') = ''
+                       OR payee_account_kind IS NULL OR pay_way IS NULL) AS ok
+        FROM ({typed})
+    """  # noqa: S608
+
+
+def validate(con: duckdb.DuckDBPyConnection, *, unit_codes: dict[str, str]) -> int:
+    """Create ``checked`` (typed rows with line numbers) from ``raw`` and return the number of bad
+    rows (``explain`` lists them). ``unit_codes`` maps both unit codes and unit names to the unit
+    code."""
+    _lookups(con, unit_codes)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE checked AS {_checked_select('raw')}")  # noqa: S608
     con.execute(
         "CREATE OR REPLACE TEMP TABLE dup_vouchers AS SELECT voucher_no, min(line) AS first_line "
         "FROM checked WHERE coalesce(voucher_no, '') <> '' GROUP BY 1 HAVING count(*) > 1"
@@ -445,89 +528,194 @@ def bad_rows(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> list[l
     return [[int(line), reason] for line, reason in con.execute(sql).fetchall()]
 
 
-def check_file(
-    con: duckdb.DuckDBPyConnection, path: Path, mapping: dict[str, str], *, unit_codes: dict[str, str]
-) -> int:
-    """The bulk path: read, type and check the file in one streamed pass into ``checked``. Returns
-    the number of problems (0: ``checked`` is ready to import; else read it again with
-    ``load_raw(numbered=True)``, ``validate`` and ``explain`` to say where)."""
-    load_raw(con, path, mapping, numbered=False)
-    try:
-        return validate(con, unit_codes=unit_codes, detailed=False)
-    except duckdb.InvalidInputException as exc:
-        if is_excel(path) or not _not_utf8(exc):
-            raise
-    # GB18030 beyond the first megabyte
-    load_raw(con, path, mapping, numbered=False, transcode=True)
-    return validate(con, unit_codes=unit_codes, detailed=False)
+BAD_ROW_MARK = "renda: a row of the file is bad"
 
 
-def checked_count(con: duckdb.DuckDBPyConnection) -> int:
-    row = store.first_row(con, "SELECT count(*) FROM checked")
-    return int(row[0]) if row else 0
+@dataclass
+class Staged:
+    """A checked file written sorted to the staging directory, not yet in the store. ``problems``:
+    a row is bad or a voucher repeats (nothing was staged; read the file again with line numbers
+    to say where)."""
+
+    directory: Path
+    rows: int = 0
+    years: tuple[int, ...] = ()
+    problems: bool = False
+
+    @property
+    def data(self) -> Path:
+        return self.directory / "payments.parquet"
+
+    @property
+    def index(self) -> Path:
+        return self.directory / "vouchers.parquet"
 
 
-def new_rows(
-    con: duckdb.DuckDBPyConnection, *, congress_id: int, import_id: int
-) -> tuple[int, int, list[int]]:
-    """Create ``fresh``: checked rows whose voucher is not yet stored. Returns (fresh, skipped, years).
-    Only the sorted voucher indexes are read (one narrow column; DuckDB pushes the new vouchers'
-    min/max into their scan, skipping row groups of other voucher ranges), and when no voucher is
-    stored yet ``fresh`` is a view of ``checked`` rather than a copy."""
-    columns = (
-        "voucher_no, pay_date, unit_code, function_code, economic_code, project_code, payee_name, "
-        f"payee_account_kind, amount, purpose, pay_way, fund_source, CAST({int(import_id)} AS BIGINT) AS import_id"
-    )
-    existing = store.voucher_source(congress_id)
-    stored = 0
-    if existing is not None:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE stored_vouchers AS "  # noqa: S608
-            f"SELECT DISTINCT e.voucher_no FROM {existing} e SEMI JOIN checked c ON e.voucher_no = c.voucher_no"
-        )
-        row = store.first_row(con, "SELECT count(*) FROM stored_vouchers")
-        stored = int(row[0]) if row else 0
-    if stored:
-        con.execute(
-            f"CREATE OR REPLACE TEMP VIEW fresh AS SELECT {columns} FROM checked c "  # noqa: S608
-            "ANTI JOIN stored_vouchers s ON s.voucher_no = c.voucher_no"
-        )
-    else:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW fresh AS SELECT {columns} FROM checked")  # noqa: S608
-    total = checked_count(con)
-    years = [
-        int(y) for (y,) in con.execute("SELECT DISTINCT year(pay_date) FROM checked ORDER BY 1").fetchall()
-    ]
-    n_fresh = total - stored
-    if n_fresh == 0:
-        years = []
-    return n_fresh, stored, years
-
-
-def write_fresh(
+def stage_file(
     con: duckdb.DuckDBPyConnection,
+    path: Path,
+    mapping: dict[str, str],
     *,
+    unit_codes: dict[str, str],
     congress_id: int,
     import_id: int,
-    years: list[int],
-    direct: bool = False,
-) -> list[Path]:
-    """Write ``fresh`` per year. ``direct``: nothing was skipped, so ``fresh`` is a plain view of
-    the materialised ``checked`` and needs no copy of its own before the sorted write."""
-    written = []
-    for year in years:
-        where = "true" if len(years) == 1 else f"year(pay_date) = {int(year)}"
-        path = store.write_partition(
+) -> Staged:
+    """The bulk path: read, type, check and sort the file in one streamed query straight into a
+    staged Parquet file (no table of the text in between), then its sorted voucher index. A bad row
+    stops the query at once (``error()``), so a clean file is read once and a bad one costs a
+    second, numbered, reading. The caller removes ``staged.directory``."""
+    staged = Staged(store.staging_dir(congress_id))
+    staged.directory.mkdir(parents=True)
+    try:
+        return _stage(con, staged, path, mapping, unit_codes=unit_codes, import_id=import_id)
+    except BaseException:
+        shutil.rmtree(staged.directory, ignore_errors=True)
+        raise
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection,
+    staged: Staged,
+    path: Path,
+    mapping: dict[str, str],
+    *,
+    unit_codes: dict[str, str],
+    import_id: int,
+) -> Staged:
+    enums = {"unit_code", "function_code", "economic_code", "payee_account_kind", "pay_way"}
+    columns = ", ".join(
+        f"CAST({import_id} AS BIGINT) AS import_id"
+        if name == "import_id"
+        else f"CAST({name} AS VARCHAR) AS {name}"
+        if name in enums
+        else name
+        for name, _kind in store.PAYMENT_COLUMNS
+    )
+    # ORDER BY on the ENUMs, below the projection that makes them text
+    query = (
+        f"SELECT {columns} FROM ({_fast_select('raw', unit_codes)}) "  # noqa: S608
+        f"WHERE CASE WHEN ok THEN true ELSE error('{BAD_ROW_MARK}') END "
+        f"ORDER BY {store.SORT_ORDER}"
+    )
+    with store.unordered_scans(con):
+        for transcode in (False, True):
+            load_raw(con, path, mapping, numbered=False, transcode=transcode)
+            try:
+                staged.rows = store.copy_parquet(con, query, staged.data)
+                break
+            except duckdb.Error as exc:
+                if BAD_ROW_MARK in str(exc):
+                    staged.problems = True
+                    return staged
+                if transcode or is_excel(path) or not _not_utf8(exc):
+                    raise
+                # GB18030 beyond the first megabyte
+        if not staged.rows:
+            return staged
+        store.copy_parquet(
             con,
-            f"SELECT * FROM fresh WHERE {where}",  # noqa: S608
-            congress_id=congress_id,
-            year=year,
-            tag=f"import-{import_id}",
-            materialize=not direct,
+            f"SELECT voucher_no FROM {store.read_parquet(staged.data)} ORDER BY voucher_no",  # noqa: S608
+            staged.index,
         )
-        if path is not None:
-            written.append(path)
-    return written
+    if has_repeats(staged.index):
+        staged.problems = True
+        return staged
+    staged.years = tuple(
+        int(y)
+        for (y,) in con.execute(
+            f"SELECT DISTINCT year(pay_date) FROM {store.read_parquet(staged.data)} ORDER BY 1"  # noqa: S608
+        ).fetchall()
+    )
+    return staged
+
+
+def has_repeats(index: Path, batch_size: int = 1 << 20) -> bool:
+    """Whether a sorted voucher index holds a voucher twice: equal values are neighbours, so one
+    vectorised comparison per batch while streaming the file (cheaper than any DISTINCT)."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    previous = None
+    for batch in pq.ParquetFile(index).iter_batches(batch_size=batch_size, columns=["voucher_no"]):
+        column = batch.column(0)
+        if not len(column):
+            continue
+        if previous is not None and previous == column[0].as_py():
+            return True
+        if len(column) > 1 and pc.any(pc.equal(column.slice(1), column.slice(0, len(column) - 1))).as_py():
+            return True
+        previous = column[len(column) - 1].as_py()
+    return False
+
+
+def store_staged(
+    con: duckdb.DuckDBPyConnection, staged: Staged, *, congress_id: int, import_id: int
+) -> tuple[int, int, list[int]]:
+    """Move a staged file into the store, without the vouchers already stored. Returns (added,
+    skipped, years written). The caller holds the congress's writer lock (``PaymentStore`` row),
+    so two overlapping files never both add a voucher."""
+    data, index = staged.data, staged.index
+    existing = store.voucher_source(congress_id)
+    skipped = 0
+    if existing is not None:
+        # Only the voucher indexes are read; DuckDB pushes the new vouchers' min/max into the
+        # scan of the stored ones, skipping row groups of other voucher ranges.
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE stored_vouchers AS "  # noqa: S608
+            f"SELECT DISTINCT e.voucher_no FROM {existing} e SEMI JOIN {store.read_parquet(index)} s "
+            "ON e.voucher_no = s.voucher_no"
+        )
+        row = store.first_row(con, "SELECT count(*) FROM stored_vouchers")
+        skipped = int(row[0]) if row else 0
+    if skipped == staged.rows:
+        return 0, skipped, []
+    with store.unordered_scans(con):
+        if skipped:
+            data, index = staged.directory / "fresh.parquet", staged.directory / "fresh-vouchers.parquet"
+            for source, target, order in (
+                (staged.data, data, store.SORT_ORDER),
+                (staged.index, index, "voucher_no"),
+            ):
+                store.copy_parquet(
+                    con,
+                    f"SELECT * FROM {store.read_parquet(source)} ANTI JOIN stored_vouchers USING (voucher_no) "  # noqa: S608
+                    f"ORDER BY {order}",
+                    target,
+                )
+        years = list(staged.years)
+        if skipped and len(years) > 1:
+            years = [
+                int(y)
+                for (y,) in con.execute(
+                    f"SELECT DISTINCT year(pay_date) FROM {store.read_parquet(data)} ORDER BY 1"  # noqa: S608
+                ).fetchall()
+            ]
+        for year in years:
+            if len(years) == 1:
+                year_data, year_index = data, index
+            else:  # a file across years: one file per year's partition
+                year_data = staged.directory / f"{year}.parquet"
+                year_index = staged.directory / f"{year}-vouchers.parquet"
+                where = f"year(pay_date) = {int(year)}"
+                store.copy_parquet(
+                    con,
+                    f"SELECT * FROM {store.read_parquet(data)} WHERE {where} ORDER BY {store.SORT_ORDER}",  # noqa: S608
+                    year_data,
+                )
+                store.copy_parquet(
+                    con,
+                    f"SELECT voucher_no FROM {store.read_parquet(year_data)} ORDER BY voucher_no",  # noqa: S608
+                    year_index,
+                )
+            store.install_file(
+                con,
+                data=year_data,
+                index=year_index,
+                congress_id=congress_id,
+                year=year,
+                tag=f"import-{import_id}",
+            )
+    return staged.rows - skipped, skipped, years
 
 
 def errors_csv(rows: list[list[Any]]) -> bytes:

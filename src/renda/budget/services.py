@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
 import time
 import uuid
 from collections.abc import Iterable, Sequence
@@ -340,6 +341,7 @@ def payment_import_run(*, import_id: int) -> PaymentImport:
     _progress(pi, status=ImportStatus.RUNNING, phase="reading", progress=5)
     con = store.connect()
     years: list[int] = []
+    staged: importer.Staged | None = None
     try:
         path = Path(pi.stored_path)
         _progress(pi, phase="checking", progress=20)
@@ -347,20 +349,19 @@ def payment_import_run(*, import_id: int) -> PaymentImport:
         for code, name in BudgetUnit.objects.filter(congress=congress).values_list("code", "name"):
             unit_codes.setdefault(name, code)
             unit_codes[code] = code
-        # read, type and check in one streamed pass
-        error_count = importer.check_file(con, path, pi.mapping, unit_codes=unit_codes)
-        rows = importer.checked_count(con)
-        _progress(pi, rows_total=rows, progress=40)
-        if rows == 0:
-            _import_fail(pi, _("The file has no data rows."), [], 0)
-            return pi
-        if error_count:
+        # read, type, check and sort in one streamed pass into a staged file
+        staged = importer.stage_file(
+            con, path, pi.mapping, unit_codes=unit_codes, congress_id=congress.pk, import_id=pi.pk
+        )
+        if staged.problems:
             # read again with line numbers, to say where each bad row is
             importer.load_raw(con, path, pi.mapping, numbered=True)
             importer.validate(con, unit_codes=unit_codes)
             importer.explain(con)
             count_row = store.first_row(con, "SELECT count(*) FROM bad")
-            error_count = int(count_row[0]) if count_row else error_count
+            error_count = int(count_row[0]) if count_row else 0
+            if not error_count:  # both readings share the checks' SQL, so this cannot happen
+                raise RuntimeError("the bulk check found a problem the numbered check did not")
             errors = importer.bad_rows(con, PaymentImport.ERRORS_KEPT)
             _import_fail(
                 pi,
@@ -370,13 +371,17 @@ def payment_import_run(*, import_id: int) -> PaymentImport:
                 error_count,
             )
             return pi
-        _progress(pi, phase="writing", progress=60)
+        rows = staged.rows
+        _progress(pi, rows_total=rows, progress=60)
+        if rows == 0:
+            _import_fail(pi, _("The file has no data rows."), [], 0)
+            return pi
+        _progress(pi, phase="writing", progress=80)
         with transaction.atomic():
             # One writer per congress at a time, so two overlapping files never both add a voucher.
             holder, _created = PaymentStore.objects.select_for_update().get_or_create(congress=congress)
-            fresh, skipped, years = importer.new_rows(con, congress_id=congress.pk, import_id=pi.pk)
-            importer.write_fresh(
-                con, congress_id=congress.pk, import_id=pi.pk, years=years, direct=skipped == 0
+            fresh, skipped, years = importer.store_staged(
+                con, staged, congress_id=congress.pk, import_id=pi.pk
             )
             holder.payment_count += fresh
             holder.save(update_fields=["payment_count", "updated_at"])
@@ -401,6 +406,8 @@ def payment_import_run(*, import_id: int) -> PaymentImport:
         return pi
     finally:
         con.close()
+        if staged is not None:
+            shutil.rmtree(staged.directory, ignore_errors=True)
     for year in years:
         rules_run(actor=pi.created_by, congress=congress, year=year, trigger="import", payment_import=pi)
     _progress(pi, status=ImportStatus.DONE, phase="done", progress=100, finished_at=timezone.now())

@@ -11,18 +11,20 @@ Layout of a partition ``<RENDA_BUDGET_DIR or VAR_DIR/budget>/payments/congress=<
   (a crash between two renames, a store written before aggregates existed) rebuilds it, so an
   aggregate never silently disagrees with the payments.
 
-Every file is written to a temporary name in its directory and renamed, so a reader never sees half
-a file. No DuckDB extension is installed or loaded at run time (Parquet and CSV readers are built in)."""
+Every file is written to a temporary name (in its directory, or for an import's files in
+``staging/`` of the same store) and renamed, so a reader never sees half a file. No DuckDB extension
+is installed or loaded at run time (Parquet and CSV readers are built in)."""
 
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import json
 import os
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -187,18 +189,61 @@ def create_payments_view(
     con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {payments_source(congress_id, years)}")  # noqa: S608
 
 
+def parquet_options() -> str:
+    # Format version 2 (delta encodings where a dictionary does not pay): about a fifth less CPU
+    # to write than version 1 and 7 % smaller; DuckDB and pyarrow read both.
+    return f"FORMAT parquet, COMPRESSION {compression()}, ROW_GROUP_SIZE {ROW_GROUP_SIZE}, PARQUET_VERSION V2"
+
+
+def copy_parquet(con: duckdb.DuckDBPyConnection, sql: str, target: Path, params: Sequence[Any] = ()) -> int:
+    """COPY a query to a Parquet file with the store's options. Returns the rows written."""
+    row = first_row(con, f"COPY ({sql}) TO '{_escape(str(target))}' ({parquet_options()})", params)  # noqa: S608
+    return int(row[0]) if row else 0
+
+
+@contextlib.contextmanager
+def unordered_scans(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Let DuckDB return rows of queries without ORDER BY in any order (a setting of the whole
+    database, so restored afterwards: the numbered reading of a file relies on scan order). The
+    sort and the Parquet writer then run on every core instead of keeping the input's order."""
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        con.execute("SET preserve_insertion_order = true")
+
+
+STAGING_KEPT_S = 24 * 3600  # an import never stages for a day: older directories are leftovers
+
+
+def staging_dir(congress_id: int) -> Path:
+    """A new directory for files being prepared for the congress (same file system as the store,
+    so moving them in is a rename; readers never look there). Leftovers of a killed worker are
+    removed here."""
+    import shutil
+    import time
+
+    base = budget_dir() / "staging" / f"congress={congress_id}"
+    if base.is_dir():
+        for old in base.iterdir():
+            try:
+                if time.time() - old.stat().st_mtime > STAGING_KEPT_S:
+                    shutil.rmtree(old, ignore_errors=True)
+            except OSError:
+                continue
+    return base / uuid.uuid4().hex
+
+
+def _escape(text: str) -> str:
+    return text.replace("'", "''")
+
+
 def _atomic_copy(con: duckdb.DuckDBPyConnection, sql: str, target: Path, params: Sequence[Any] = ()) -> int:
     """COPY a query to ``target`` through a temporary file and a rename. Returns the rows written."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.parent / f".{target.stem}.{uuid.uuid4().hex}.tmp"
     try:
-        row = first_row(
-            con,
-            f"COPY ({sql}) TO '{tmp}' (FORMAT parquet, COMPRESSION {compression()}, "  # noqa: S608
-            f"ROW_GROUP_SIZE {ROW_GROUP_SIZE})",
-            params,
-        )
-        rows = int(row[0]) if row else 0
+        rows = copy_parquet(con, sql, tmp, params)
         if rows:
             os.replace(tmp, target)
         return rows
@@ -247,6 +292,21 @@ def write_partition(
         _aggregate_add(con, congress_id=congress_id, year=year, batch=batch, file_name=final.name)
     finally:
         con.execute("DROP TABLE IF EXISTS _batch")
+    return final
+
+
+def install_file(
+    con: duckdb.DuckDBPyConnection, *, data: Path, index: Path, congress_id: int, year: int, tag: str
+) -> Path:
+    """Move a staged payment file (sorted by ``SORT_ORDER``) and its voucher index into the
+    partition, each by a rename (index first: an index without its file is never read), then add
+    the file's rows to the aggregates. The caller holds the congress's writer lock."""
+    target_dir = partition_dir(congress_id, year)
+    (target_dir / VOUCHER_DIR).mkdir(parents=True, exist_ok=True)
+    final = target_dir / f"{tag}.parquet"
+    os.replace(index, target_dir / VOUCHER_DIR / f"{tag}.parquet")
+    os.replace(data, final)
+    _aggregate_add(con, congress_id=congress_id, year=year, batch=read_parquet(final), file_name=final.name)
     return final
 
 
