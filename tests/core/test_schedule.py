@@ -19,6 +19,12 @@ pytestmark = pytest.mark.django_db
 JOB = "suggestions.deadline_reminders"
 
 
+@pytest.fixture(autouse=True)
+def only_the_reminders(monkeypatch):  # type: ignore[no-untyped-def]
+    """The other apps' jobs (and their times) stay out of these tests."""
+    monkeypatch.setattr(schedule, "JOBS", {JOB: schedule.JOBS[JOB]})
+
+
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 

@@ -198,11 +198,18 @@ class AlertRule(models.Model):
         return self.name
 
 
+class RuleTrigger(models.TextChoices):
+    IMPORT = "import", _("after an import")
+    MANUAL = "manual", _("started by hand")
+    SCHEDULE = "schedule", _("daily schedule")
+    DEMO = "demo", _("demo data")
+
+
 class RuleRun(models.Model):
     congress = models.ForeignKey(Congress, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
     as_of = models.DateField()
-    trigger = models.CharField(max_length=20)  # "import" or "manual"
+    trigger = models.CharField(max_length=20, choices=RuleTrigger.choices)
     payment_import = models.ForeignKey(PaymentImport, null=True, blank=True, on_delete=models.SET_NULL)
     started_at = models.DateTimeField(auto_now_add=True)
     seconds = models.FloatField(default=0)

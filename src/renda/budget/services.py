@@ -517,6 +517,19 @@ def default_as_of(year: int) -> dt.date:
     return min(timezone.localdate(), dt.date(year, 12, 31))
 
 
+def rules_run_daily(*, today: dt.date | None = None) -> list[RuleRun]:
+    """Run every rule over this year's payments of each congress that has any, as of today: the
+    time progress moves every day, so a unit can fall behind without any new import."""
+    today = today or timezone.localdate()
+    runs = []
+    for congress in Congress.objects.order_by("pk"):  # a county and its townships: a few dozen
+        if today.year in store.stored_years(congress.pk):
+            runs.append(
+                rules_run(actor=None, congress=congress, year=today.year, as_of=today, trigger="schedule")
+            )
+    return runs
+
+
 def rules_run(
     *,
     actor: User | None,
