@@ -10,12 +10,11 @@ from django.utils import timezone
 
 from renda.core import services
 from renda.core.todos import PROVIDERS, Todo
+from tests.browser_session import DESKTOP, PHONE, log_in
 from tests.factories.world import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 768}
 ROLES = {  # role → (user name in the test county, viewport)
     "admin": ("admin", DESKTOP),
     "staff": ("staff", DESKTOP),
@@ -137,11 +136,7 @@ def test_inbox_and_token_pages_in_the_browser(transactional_db, live_server, bro
     context = browser.new_context(viewport=PHONE, locale="zh-CN")
     page = context.new_page()
     try:
-        page.goto(f"{live_server.url}/login/?next=/inbox/")
-        page.fill("#id_username", "deputy")
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/inbox/")
+        log_in(page, live_server.url, "deputy", next_path="/inbox/")
         page.screenshot(path=str(artifacts_dir / "inbox-deputy-phone.png"), full_page=True)
         page.get_by_test_id("mark-all-read").click()
         page.wait_for_url(f"{live_server.url}/inbox/")
@@ -165,11 +160,7 @@ def test_admin_manages_users_and_role_grants(transactional_db, live_server, brow
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     try:
-        page.goto(f"{live_server.url}/login/?next=/admin/core/user/")
-        page.fill("#id_username", "admin")
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/admin/core/user/")
+        log_in(page, live_server.url, "admin", next_path="/admin/core/user/")
         assert "用户与角色" not in page.title()  # the admin keeps its own titles
         assert page.get_by_text("机关工作人员").first.is_visible()
         page.screenshot(path=str(artifacts_dir / "admin-users.png"), full_page=True)
@@ -185,11 +176,7 @@ def test_admin_starts_a_daily_job_by_hand(transactional_db, live_server, browser
     context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     page = context.new_page()
     try:
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", "admin")
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/workbench/")
+        log_in(page, live_server.url, "admin")
         page.get_by_role("link", name="定时任务").click()
         job = page.get_by_test_id("job-suggestions.deadline_reminders")
         assert "08:00" in job.inner_text() and "立即启动" in job.inner_text()

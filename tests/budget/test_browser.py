@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from renda.budget import services
 from renda.budget.models import PaymentImport
+from tests.browser_session import log_in
 from tests.factories.budget import csv_row, csv_text, small_budget
-from tests.factories.world import PASSWORD
 
 
 class HeldTask:
@@ -43,11 +43,7 @@ def test_import_progress_and_alert(world, asgi_server, browser, artifacts_dir, t
     upload.write_text(csv_text(rows), encoding="utf-8")
 
     page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    page.goto(f"{asgi_server}/login/")
-    page.fill("#id_username", "staff")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/workbench/")
+    log_in(page, asgi_server, "staff")
     page.goto(f"{asgi_server}/budget/imports/")
     page.set_input_files("#id_file", str(upload))
     page.click("[data-testid=upload]")
@@ -89,11 +85,7 @@ def test_import_progress_and_alert(world, asgi_server, browser, artifacts_dir, t
     page.close()
 
     phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
-    phone.goto(f"{asgi_server}/login/")
-    phone.fill("#id_username", "deputy")
-    phone.fill("#id_password", PASSWORD)
-    phone.click("button[type=submit]")
-    phone.wait_for_url("**/workbench/")
+    log_in(phone, asgi_server, "deputy")
     phone.goto(f"{asgi_server}/budget/summary/?year=2025")
     phone.wait_for_selector("[data-echarts] svg")
     assert "预算明白账" in phone.inner_text("h1")

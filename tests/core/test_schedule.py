@@ -108,3 +108,20 @@ def test_the_page_says_when_each_job_starts_next(world, client_for, time_machine
     assert "调度程序下次检查时" in client.get(reverse("core:schedule")).content.decode()
     schedule.scheduled_runs_start()
     assert "2026年12月2日 08:00" in client.get(reverse("core:schedule")).content.decode()
+
+
+def test_the_jobs_overview_takes_two_queries_whatever_the_number_of_jobs(
+    world, monkeypatch, django_assert_num_queries
+):
+    from renda.core import selectors
+
+    other = schedule.DailyJob("other.job", "另一项任务", schedule.JOBS[JOB].task, dt.time(6, 0))
+    monkeypatch.setattr(schedule, "JOBS", {JOB: schedule.JOBS[JOB], other.name: other})
+    now = at(dt.date(2026, 12, 1), 9)
+    schedule.scheduled_runs_start(now=now)
+    with django_assert_num_queries(2):
+        states = selectors.scheduled_jobs(now=now)
+    assert [(s.name, s.last is not None, s.due) for s in states] == [
+        ("other.job", True, False),
+        (JOB, True, False),
+    ]

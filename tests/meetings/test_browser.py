@@ -3,20 +3,12 @@ the WebSocket without reloading; staff open, close and announce from the console
 
 import pytest
 from django.core.files.base import ContentFile
-from django.test import Client
 
 from renda.meetings import services
+from tests.browser_session import DESKTOP, PHONE, signed_in_context
 from tests.factories.meetings import ensure_user, make_meeting, open_sitting, voters
 
 pytestmark = pytest.mark.browser
-
-
-def _context(browser, base_url, user, viewport):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
-    return context
 
 
 def test_member_votes_while_hall_screen_updates(world, asgi_server, browser, artifacts_dir):
@@ -44,10 +36,9 @@ def test_member_votes_while_hall_screen_updates(world, asgi_server, browser, art
     deputy = world.users["deputy"]
     assert members[0].person.user_id == deputy.pk
 
-    desktop = {"width": 1366, "height": 768}
-    screen_ctx = _context(browser, asgi_server, staff_user, desktop)
-    console_ctx = _context(browser, asgi_server, staff_user, desktop)
-    member_ctx = _context(browser, asgi_server, deputy, {"width": 390, "height": 844})
+    screen_ctx = signed_in_context(browser, asgi_server, staff_user, DESKTOP)
+    console_ctx = signed_in_context(browser, asgi_server, staff_user, DESKTOP)
+    member_ctx = signed_in_context(browser, asgi_server, deputy, PHONE)
     try:
         screen = screen_ctx.new_page()
         screen.goto(f"{asgi_server}/meetings/{meeting.pk}/screen/")

@@ -1,20 +1,15 @@
 """Staff pages of the org app in Chromium at 1366×768; screenshots go to the artifacts directory."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
+from tests.browser_session import signed_in_context
 from tests.factories.org import roster_file, roster_row
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _page_for(browser, base, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": base}])  # fmt: skip
+    context = signed_in_context(browser, base, user)
     return context, context.new_page()
 
 

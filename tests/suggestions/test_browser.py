@@ -5,19 +5,9 @@ from django.utils import timezone
 
 from renda.suggestions import services
 from renda.suggestions.models import Status, Suggestion
+from tests.browser_session import DESKTOP, PHONE, log_in
 from tests.factories.suggestions import assigned, clerk_of
-from tests.factories.world import PASSWORD, build_world
-
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 768}
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/workbench/")
+from tests.factories.world import build_world
 
 
 @pytest.mark.django_db(transaction=True)
@@ -36,7 +26,7 @@ def test_clerk_replies_and_deputy_rates_on_phone(asgi_server, browser, artifacts
 
     desk = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     page = desk.new_page()
-    _login(page, asgi_server, clerk.username)
+    log_in(page, asgi_server, clerk.username)
     page.goto(f"{asgi_server}/suggestions/inbox/")
     page.get_by_role("link", name=s.title).first.click()
     page.select_option("#category", "B")
@@ -51,7 +41,7 @@ def test_clerk_replies_and_deputy_rates_on_phone(asgi_server, browser, artifacts
 
     phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
     page = phone.new_page()
-    _login(page, asgi_server, world.users["deputy"].username)
+    log_in(page, asgi_server, world.users["deputy"].username)
     page.goto(f"{asgi_server}/suggestions/mine/")
     page.click("[data-testid=rate-link]")
     page.wait_for_selector("text=您对答复满意吗？")
@@ -77,7 +67,7 @@ def test_staff_sees_metrics_chart(asgi_server, browser, artifacts_dir):
     assigned(world, unit_index=2)
     context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     page = context.new_page()
-    _login(page, asgi_server, world.users["staff"].username)
+    log_in(page, asgi_server, world.users["staff"].username)
     page.goto(f"{asgi_server}/suggestions/metrics/?by=unit")
     page.wait_for_selector("[data-echarts][data-rendered='1'] svg")
     page.screenshot(path=str(artifacts_dir / "suggestions-metrics.png"), full_page=True)

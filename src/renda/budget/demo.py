@@ -8,6 +8,7 @@ import datetime as dt
 from django.utils import timezone
 
 from renda.budget import generator, services, store
+from renda.budget.models import RuleTrigger
 from renda.core.demo import DemoContext
 
 DEMO_PAYMENTS = 200_000
@@ -25,7 +26,7 @@ def load_demo(ctx: DemoContext, payments: int = DEMO_PAYMENTS) -> None:
     result = generator.generate(congress_id=county.pk, year=year, payments=payments, seed=2024)
     services.generated_county_load(actor=actor, congress=county, county=result)
     run = services.rules_run(
-        actor=actor, congress=county, year=year, as_of=dt.date(year, 12, 31), trigger="demo"
+        actor=actor, congress=county, year=year, as_of=dt.date(year, 12, 31), trigger=RuleTrigger.DEMO
     )
     ctx.extra["budget"] = {
         "year": year,

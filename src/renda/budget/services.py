@@ -34,6 +34,7 @@ from renda.budget.models import (
     PaymentImport,
     PaymentStore,
     RuleRun,
+    RuleTrigger,
 )
 from renda.core.audit import audit_log
 from renda.core.models import CalendarDay, Congress, User
@@ -409,7 +410,9 @@ def payment_import_run(*, import_id: int) -> PaymentImport:
         if staged is not None:
             shutil.rmtree(staged.directory, ignore_errors=True)
     for year in years:
-        rules_run(actor=pi.created_by, congress=congress, year=year, trigger="import", payment_import=pi)
+        rules_run(
+            actor=pi.created_by, congress=congress, year=year, trigger=RuleTrigger.IMPORT, payment_import=pi
+        )
     _progress(pi, status=ImportStatus.DONE, phase="done", progress=100, finished_at=timezone.now())
     return pi
 
@@ -525,7 +528,9 @@ def rules_run_daily(*, today: dt.date | None = None) -> list[RuleRun]:
     for congress in Congress.objects.order_by("pk"):  # a county and its townships: a few dozen
         if today.year in store.stored_years(congress.pk):
             runs.append(
-                rules_run(actor=None, congress=congress, year=today.year, as_of=today, trigger="schedule")
+                rules_run(
+                    actor=None, congress=congress, year=today.year, as_of=today, trigger=RuleTrigger.SCHEDULE
+                )
             )
     return runs
 
@@ -536,7 +541,7 @@ def rules_run(
     congress: Congress,
     year: int,
     as_of: dt.date | None = None,
-    trigger: str = "manual",
+    trigger: RuleTrigger = RuleTrigger.MANUAL,
     payment_import: PaymentImport | None = None,
     codes: Sequence[str] | None = None,
 ) -> RuleRun:

@@ -45,6 +45,10 @@ def register_daily(name: str, label: str | Promise, task: str, at: dt.time) -> N
     JOBS[name] = DailyJob(name, label, task, at)
 
 
+def status_label(code: str) -> str:
+    return str(STATUS_LABELS.get(code, code))
+
+
 def job_label(name: str) -> str:
     job = JOBS.get(name)
     return str(job.label) if job else name

@@ -6,10 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from renda.core import schedule
 from renda.core.models import (
     ApiToken,
     AuditEvent,
@@ -105,11 +106,7 @@ class JobState:
     last: ScheduledRun | None  # the last start, daily or by hand
     status_label: str
     next_start: dt.datetime
-
-    @property
-    def due(self) -> bool:
-        """Its time has passed today and it has not started: the scheduler's next check starts it."""
-        return self.next_start <= timezone.now()
+    due: bool  # its time has passed today and it has not started: the scheduler's next check starts it
 
 
 def scheduled_run_list() -> QuerySet[ScheduledRun]:
@@ -117,15 +114,19 @@ def scheduled_run_list() -> QuerySet[ScheduledRun]:
 
 
 def scheduled_jobs(*, now: dt.datetime) -> list[JobState]:
-    from renda.core.schedule import JOBS, STATUS_LABELS
-
+    """Every registered daily job with its last start and next start (two queries for all jobs)."""
+    jobs = sorted(schedule.JOBS.values(), key=lambda j: (j.at, j.name))
+    names = [j.name for j in jobs]
+    latest = ScheduledRun.objects.filter(job__in=names).order_by().values("job").annotate(last_pk=Max("pk"))
+    last = {r.job: r for r in ScheduledRun.objects.filter(pk__in=latest.values("last_pk"))}
     today = timezone.localtime(now).date()
+    ran_today = set(
+        ScheduledRun.objects.filter(job__in=names, day=today, manual=False).values_list("job", flat=True)
+    )
     states = []
-    for job in sorted(JOBS.values(), key=lambda j: (j.at, j.name)):
-        last = ScheduledRun.objects.filter(job=job.name).first()
-        ran_today = ScheduledRun.objects.filter(job=job.name, day=today, manual=False).exists()
-        status = str(STATUS_LABELS.get(last.status, last.status)) if last else ""
-        states.append(
-            JobState(job.name, str(job.label), job.at, last, status, job.next_start(now, ran_today))
-        )
+    for job in jobs:
+        run = last.get(job.name)
+        next_start = job.next_start(now, job.name in ran_today)
+        status = schedule.status_label(run.status) if run else ""
+        states.append(JobState(job.name, str(job.label), job.at, run, status, next_start, next_start <= now))
     return states

@@ -277,7 +277,7 @@ class SchedulePage(ListPage):
         Column(gettext_lazy("Day"), "day", fmt="date"),
         Column(gettext_lazy("Started at"), "started_at", fmt="datetime"),
         Column(gettext_lazy("Started by"), lambda r: _started_by(r)),
-        Column(gettext_lazy("Status"), lambda r: schedule.STATUS_LABELS.get(r.status, r.status)),
+        Column(gettext_lazy("Status"), lambda r: schedule.status_label(r.status)),
     )
 
     def queryset(self) -> QuerySet[ScheduledRun]:
